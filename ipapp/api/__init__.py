@@ -1,0 +1,1 @@
+"""Plain HTTP routes: health now; OIDC callback, .ics and exports later."""

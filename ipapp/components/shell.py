@@ -1,0 +1,83 @@
+"""The mobile shell: a header with whose plan this is, one main column, and the bottom navigation."""
+
+import reflex as rx
+from reflex_components_core.react_router.dom import ReactRouterLink
+
+from ipapp.components.text import t
+from ipapp.state.plan import PlanState
+
+NAV_ITEMS = [
+    ("/", "nav.plan", "clipboard-list"),
+    ("/moter", "nav.meetings", "calendar-days"),
+    ("/meldinger", "nav.messages", "message-circle"),
+    ("/deling", "nav.sharing", "users"),
+    ("/meg", "nav.me", "circle-user-round"),
+]
+
+
+def icon(name: str) -> rx.Component:
+    """A decorative icon: the text label beside it carries the meaning."""
+    return rx.icon(name, size=24, aria_hidden="true", focusable="false", class_name="icon")
+
+
+def link(*children, href, **props) -> rx.Component:
+    """A client-side link (no page reload, the connection is kept)."""
+    return ReactRouterLink.create(*children, to=href, **props)
+
+
+def _nav_item(route: str, label_key: str, icon_name: str, active: str) -> rx.Component:
+    is_current = route == active
+    return rx.el.li(
+        link(
+            icon(icon_name),
+            rx.el.span(t(label_key)),
+            href=route,
+            class_name="nav-link",
+            aria_current="page" if is_current else None,
+        )
+    )
+
+
+def bottom_nav(active: str) -> rx.Component:
+    return rx.el.nav(
+        rx.el.ul(*[_nav_item(r, k, i, active) for r, k, i in NAV_ITEMS], class_name="nav-list"),
+        aria_label=t("nav.label"),
+        class_name="bottom-nav",
+    )
+
+
+def app_header() -> rx.Component:
+    return rx.el.header(
+        rx.el.p(t("app.plan_kind"), class_name="header-kind"),
+        rx.el.p(PlanState.owner_name, class_name="header-owner"),
+        class_name="app-header",
+    )
+
+
+def status_line(text) -> rx.Component:
+    """Announced politely by screen readers; shown while a page loads."""
+    return rx.el.p(text, role="status", class_name="status")
+
+
+def page_shell(title, active: str, *content: rx.Component) -> rx.Component:
+    """One page: header, a main column with the page's h1 (a text or Var), the bottom navigation."""
+    return rx.fragment(
+        rx.el.a(t("skip.to_main"), href="#main", class_name="skip-link"),
+        app_header(),
+        rx.el.main(
+            rx.el.h1(title, class_name="page-title"),
+            rx.cond(
+                PlanState.error != "",
+                rx.el.p(PlanState.error, role="alert", class_name="notice notice-error"),
+                rx.cond(
+                    PlanState.loaded,
+                    rx.fragment(*content),
+                    status_line(t("status.loading")),
+                ),
+            ),
+            id="main",
+            tab_index=-1,
+            class_name="main",
+        ),
+        bottom_nav(active),
+    )

@@ -1,0 +1,41 @@
+"""The Reflex app: pages, head tags and plain HTTP routes."""
+
+import reflex as rx
+
+from ipapp.i18n import translate
+from ipapp.pages.account_pages import demo_page, me_page, sign_in_page
+from ipapp.pages.overview import overview_page
+from ipapp.pages.plan_pages import (
+    contacts_page,
+    goal_page,
+    meetings_page,
+    messages_page,
+    sharing_page,
+)
+from ipapp.state.plan import PlanState
+from ipapp.state.session import SessionState
+
+
+def _title(key: str) -> str:
+    # The document title is fixed at build time; bokmål is the default language.
+    return f"{translate(key)} · ipapp"
+
+
+app = rx.App(
+    html_lang="nb",
+    stylesheets=["/ipapp.css"],
+    head_components=[
+        rx.el.meta(name="theme-color", content="#1f4e5f"),
+        rx.el.meta(name="description", content=translate("app.description")),
+    ],
+)
+
+app.add_page(overview_page, route="/", title=_title("overview.title_own"), on_load=PlanState.load_overview)
+app.add_page(goal_page, route="/mal/[goal_id]", title=_title("goal.title_fallback"), on_load=PlanState.load_goal)
+app.add_page(contacts_page, route="/kontakter", title=_title("contacts.title"), on_load=PlanState.load_contacts)
+app.add_page(meetings_page, route="/moter", title=_title("meetings.title"), on_load=PlanState.load_meetings)
+app.add_page(messages_page, route="/meldinger", title=_title("messages.title"), on_load=PlanState.load_threads)
+app.add_page(sharing_page, route="/deling", title=_title("sharing.title"), on_load=PlanState.load_access)
+app.add_page(me_page, route="/meg", title=_title("me.title"), on_load=PlanState.load_overview)
+app.add_page(demo_page, route="/demo", title=_title("demo.title"), on_load=SessionState.load_demo_chooser)
+app.add_page(sign_in_page, route="/logg-inn", title=_title("signin.title"), on_load=SessionState.load_sign_in)

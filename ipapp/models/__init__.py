@@ -1,0 +1,29 @@
+"""All tables. Import from here so the metadata is complete (alembic and tests rely on it)."""
+
+from sqlmodel import SQLModel
+
+from ipapp.models.base import utcnow
+from ipapp.models.people import Account, Invitation, PasskeyCredential, Person, PlanMember, WebSession
+from ipapp.models.plan import AboutMe, Contact, Goal, Guardianship, Measure, Plan, PlanCoordinator
+from ipapp.models.meetings import Meeting, MeetingInvitee
+from ipapp.models.messages import Message, MessageRead, MessageThread, OwnerNote
+from ipapp.models.access import (
+    AccessGrant,
+    AccessGrantSection,
+    AuditAnchor,
+    AuditEvent,
+    Consent,
+    ConsentGrant,
+    PlanVersion,
+)
+from ipapp.models.push import PushSubscription, ReminderOutbox
+
+metadata = SQLModel.metadata
+
+__all__ = [
+    "AboutMe", "AccessGrant", "AccessGrantSection", "Account", "AuditAnchor", "AuditEvent",
+    "Consent", "ConsentGrant", "Contact", "Goal", "Guardianship", "Invitation", "Measure",
+    "Meeting", "MeetingInvitee", "Message", "MessageRead", "MessageThread", "OwnerNote",
+    "PasskeyCredential", "Person", "Plan", "PlanCoordinator", "PlanMember", "PlanVersion",
+    "PushSubscription", "ReminderOutbox", "WebSession", "metadata", "utcnow",
+]

@@ -1,0 +1,113 @@
+"""People, their sign-in accounts, passkeys, invitations and server-side sessions."""
+
+from datetime import date
+
+from pydantic import NaiveDatetime
+from sqlalchemy import CheckConstraint, Column, LargeBinary, UniqueConstraint
+from sqlmodel import Field, SQLModel
+
+from ipapp.domain.vocabulary import AccountStatus, Locale, PlanRole, sql_in
+from ipapp.models.base import utcnow
+
+
+class Person(SQLModel, table=True):
+    """A human being known to ipapp, whatever their role."""
+
+    __table_args__ = (CheckConstraint(f"locale IN {sql_in(Locale)}", name="locale"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    given_name: str = Field(max_length=200)
+    family_name: str = Field(max_length=200)
+    birth_date: date | None = None  # owners: needed to know when a minor turns 16
+    email: str | None = Field(default=None, max_length=320)
+    phone: str | None = Field(default=None, max_length=40)
+    locale: str = Field(default=Locale.NB.value, max_length=2)
+    created_at: NaiveDatetime = Field(default_factory=utcnow)
+
+    @property
+    def full_name(self) -> str:
+        return f"{self.given_name} {self.family_name}"
+
+
+class Account(SQLModel, table=True):
+    """A person's ability to sign in. Unit admins are marked here: it is not a role on a plan."""
+
+    __table_args__ = (CheckConstraint(f"status IN {sql_in(AccountStatus)}", name="status"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    person_id: int = Field(foreign_key="person.id", unique=True, ondelete="CASCADE")
+    status: str = Field(default=AccountStatus.INVITED.value, max_length=16)
+    is_unit_admin: bool = False
+    # Keyed hash (HMAC) of the national identity number from the OpenID Connect login; never the number.
+    national_id_hash: str | None = Field(default=None, unique=True, max_length=128)
+    created_at: NaiveDatetime = Field(default_factory=utcnow)
+    last_sign_in_at: NaiveDatetime | None = None
+
+
+class PasskeyCredential(SQLModel, table=True):
+    __tablename__ = "passkey_credential"
+
+    id: int | None = Field(default=None, primary_key=True)
+    account_id: int = Field(foreign_key="account.id", index=True, ondelete="CASCADE")
+    credential_id: bytes = Field(sa_column=Column(LargeBinary, nullable=False, unique=True))
+    public_key: bytes = Field(sa_column=Column(LargeBinary, nullable=False))
+    sign_count: int = Field(default=0, ge=0)
+    transports: str | None = Field(default=None, max_length=200)  # comma-separated
+    label: str = Field(default="", max_length=100)
+    created_at: NaiveDatetime = Field(default_factory=utcnow)
+    last_used_at: NaiveDatetime | None = None
+
+
+class Invitation(SQLModel, table=True):
+    """A one-time, expiring invitation to register a passkey. Only a hash of the code is stored."""
+
+    __table_args__ = (
+        CheckConstraint(f"plan_role IS NULL OR plan_role IN {sql_in(PlanRole)}", name="plan_role"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    account_id: int = Field(foreign_key="account.id", index=True, ondelete="CASCADE")
+    code_hash: str = Field(unique=True, max_length=128)
+    created_by_person_id: int | None = Field(default=None, foreign_key="person.id")
+    plan_id: int | None = Field(default=None, foreign_key="plan.id")
+    plan_role: str | None = Field(default=None, max_length=16)
+    created_at: NaiveDatetime = Field(default_factory=utcnow)
+    expires_at: NaiveDatetime
+    used_at: NaiveDatetime | None = None
+    revoked_at: NaiveDatetime | None = None
+
+
+class WebSession(SQLModel, table=True):
+    """A signed-in browser. The cookie holds a random id; only its hash is stored."""
+
+    __tablename__ = "web_session"
+
+    id: int | None = Field(default=None, primary_key=True)
+    session_hash: str = Field(unique=True, max_length=128)
+    account_id: int = Field(foreign_key="account.id", index=True, ondelete="CASCADE")
+    passkey_credential_id: int | None = Field(
+        default=None, foreign_key="passkey_credential.id", ondelete="SET NULL"
+    )
+    device_label: str = Field(default="", max_length=200)
+    created_at: NaiveDatetime = Field(default_factory=utcnow)
+    last_seen_at: NaiveDatetime = Field(default_factory=utcnow)
+    expires_at: NaiveDatetime
+    idle_timeout_seconds: int = Field(default=1800, gt=0)
+    revoked_at: NaiveDatetime | None = None
+
+
+class PlanMember(SQLModel, table=True):
+    """A delegate or participant connected to a plan. What they may see comes only from grants."""
+
+    __tablename__ = "plan_member"
+    __table_args__ = (
+        UniqueConstraint("plan_id", "person_id"),
+        CheckConstraint(f"role IN {sql_in(PlanRole)}", name="role"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    plan_id: int = Field(foreign_key="plan.id", index=True, ondelete="CASCADE")
+    person_id: int = Field(foreign_key="person.id", index=True)
+    role: str = Field(max_length=16)
+    relation: str = Field(default="", max_length=100)  # e.g. "mor", "fysioterapeut"
+    added_at: NaiveDatetime = Field(default_factory=utcnow)

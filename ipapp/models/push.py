@@ -1,0 +1,47 @@
+"""Web Push subscriptions and the durable reminder outbox."""
+
+
+from pydantic import NaiveDatetime
+from sqlalchemy import CheckConstraint, Index, Text
+from sqlmodel import Field, SQLModel
+
+from ipapp.domain.vocabulary import OutboxStatus, ReminderKind, sql_in
+from ipapp.models.base import utcnow
+
+
+class PushSubscription(SQLModel, table=True):
+    __tablename__ = "push_subscription"
+
+    id: int | None = Field(default=None, primary_key=True)
+    person_id: int = Field(foreign_key="person.id", index=True)
+    endpoint: str = Field(unique=True, max_length=1000)
+    p256dh: str = Field(max_length=200)
+    auth: str = Field(max_length=100)
+    user_agent: str = Field(default="", max_length=300)
+    created_at: NaiveDatetime = Field(default_factory=utcnow)
+    revoked_at: NaiveDatetime | None = None
+
+
+class ReminderOutbox(SQLModel, table=True):
+    """One reminder to deliver. dedupe_key makes "send once" a database fact, not a hope."""
+
+    __tablename__ = "reminder_outbox"
+    __table_args__ = (
+        CheckConstraint(f"kind IN {sql_in(ReminderKind)}", name="kind"),
+        CheckConstraint(f"status IN {sql_in(OutboxStatus)}", name="status"),
+        Index("ix_reminder_outbox_due", "status", "due_at"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    person_id: int = Field(foreign_key="person.id", index=True)
+    plan_id: int | None = Field(default=None, foreign_key="plan.id")
+    kind: str = Field(max_length=16)
+    dedupe_key: str = Field(unique=True, max_length=200)
+    payload: str = Field(default="{}", sa_type=Text)  # JSON
+    due_at: NaiveDatetime
+    status: str = Field(default=OutboxStatus.PENDING.value, max_length=8)
+    attempts: int = Field(default=0, ge=0)
+    locked_until: NaiveDatetime | None = None
+    last_error: str = Field(default="", max_length=500)
+    sent_at: NaiveDatetime | None = None
+    created_at: NaiveDatetime = Field(default_factory=utcnow)

@@ -1,0 +1,101 @@
+"""The overview: what am I working towards, what happens next, who can see my plan."""
+
+import reflex as rx
+
+from ipapp.components.cards import goal_card, meeting_card
+from ipapp.components.shell import icon, link, page_shell
+from ipapp.components.text import t
+from ipapp.state.plan import PlanState
+
+
+def _goals_section() -> rx.Component:
+    return rx.el.section(
+        rx.el.h2(t("overview.goals_heading"), id="goals-heading"),
+        rx.cond(
+            PlanState.goals.length() > 0,
+            rx.el.div(rx.foreach(PlanState.goals, goal_card), class_name="stack"),
+            rx.el.p(t("overview.no_goals"), class_name="muted"),
+        ),
+        aria_labelledby="goals-heading",
+    )
+
+
+def _next_meeting_section() -> rx.Component:
+    return rx.el.section(
+        rx.el.h2(t("overview.next_meeting_heading"), id="next-meeting-heading"),
+        rx.cond(
+            PlanState.next_meeting,
+            meeting_card(PlanState.next_meeting, show_minutes=False),
+            rx.el.p(t("overview.no_meetings"), class_name="muted"),
+        ),
+        link(icon("calendar-days"), rx.el.span(t("overview.all_meetings")), href="/moter",
+             class_name="action-link"),
+        aria_labelledby="next-meeting-heading",
+    )
+
+
+def _messages_section() -> rx.Component:
+    return rx.el.section(
+        rx.el.h2(t("overview.messages_heading"), id="messages-heading"),
+        rx.cond(
+            PlanState.threads_awaiting_reply > 0,
+            rx.el.p(
+                t("overview.awaiting_reply_count"), ": ", PlanState.threads_awaiting_reply.to_string()
+            ),
+            rx.el.p(t("overview.no_awaiting_reply"), class_name="muted"),
+        ),
+        link(icon("message-circle"), rx.el.span(t("overview.open_messages")), href="/meldinger",
+             class_name="action-link"),
+        aria_labelledby="messages-heading",
+    )
+
+
+def _access_row(access) -> rx.Component:
+    return rx.el.li(
+        rx.el.p(
+            rx.el.strong(access.person_name),
+            rx.cond(access.relation != "", rx.el.span(" (", access.relation, ")")),
+        ),
+        rx.el.p(access.sections, class_name="detail"),
+        rx.el.p(t("access.until"), " ", access.until, " · ", access.status_label, class_name="detail"),
+        class_name="access-row",
+    )
+
+
+def _access_section() -> rx.Component:
+    return rx.el.section(
+        rx.el.h2(t("overview.access_heading"), id="access-heading"),
+        rx.cond(
+            PlanState.access.length() > 0,
+            rx.el.ul(rx.foreach(PlanState.access, _access_row), class_name="plain-list card"),
+            rx.el.p(t("overview.no_access"), class_name="muted"),
+        ),
+        link(icon("users"), rx.el.span(t("overview.open_sharing")), href="/deling",
+             class_name="action-link"),
+        aria_labelledby="access-heading",
+    )
+
+
+def _readable(section: str):
+    return PlanState.readable_sections.contains(section)
+
+
+def overview_page() -> rx.Component:
+    return page_shell(
+        PlanState.overview_title,
+        "/",
+        rx.cond(_readable("goals"), _goals_section()),
+        rx.cond(_readable("meetings"), _next_meeting_section()),
+        rx.cond(_readable("messages"), _messages_section()),
+        rx.cond(PlanState.may_manage_sharing, _access_section()),
+        rx.cond(
+            _readable("contacts"),
+            rx.el.section(
+                rx.el.h2(t("overview.contacts_heading"), id="contacts-heading"),
+                link(icon("phone"), rx.el.span(t("overview.open_contacts")), href="/kontakter",
+                     class_name="action-link"),
+                aria_labelledby="contacts-heading",
+            ),
+        ),
+        rx.el.p(t("overview.next_review"), ": ", PlanState.next_review, class_name="muted"),
+    )

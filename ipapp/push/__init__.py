@@ -1,0 +1,1 @@
+"""Web Push and the durable reminder outbox (a later issue)."""

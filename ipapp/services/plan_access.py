@@ -1,0 +1,191 @@
+"""The facts the policy needs, read from the tables, and the one way services ask it.
+
+Every decision made here is also written to the audit log when it concerns someone else's plan.
+"""
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlmodel import Session, col, select
+
+from ipapp import policy
+from ipapp.domain.vocabulary import Section
+from ipapp.models import (
+    AccessGrant,
+    AccessGrantSection,
+    Account,
+    Consent,
+    ConsentGrant,
+    Guardianship,
+    Person,
+    Plan,
+    PlanCoordinator,
+    PlanMember,
+)
+from ipapp.services import audit
+
+
+class AccessDenied(Exception):
+    """The actor may not do this. Carries the policy's reason code, never shown to the person."""
+
+    def __init__(self, reason: str):
+        super().__init__(reason)
+        self.reason = reason
+
+
+def current_coordinator_id(session: Session, plan_id: int) -> int | None:
+    row = session.exec(
+        select(PlanCoordinator).where(
+            PlanCoordinator.plan_id == plan_id, col(PlanCoordinator.assigned_until).is_(None)
+        )
+    ).first()
+    return row.coordinator_person_id if row else None
+
+
+def grant_sections(session: Session, grant_id: int) -> list[str]:
+    return list(
+        session.exec(
+            select(AccessGrantSection.section).where(AccessGrantSection.grant_id == grant_id)
+        ).all()
+    )
+
+
+def grant_fact(session: Session, grant: AccessGrant) -> policy.GrantFacts:
+    consents = session.exec(
+        select(Consent)
+        .join(ConsentGrant, col(ConsentGrant.consent_id) == col(Consent.id))
+        .where(ConsentGrant.grant_id == grant.id)
+    ).all()
+    # Effective only through a signed consent that is not withdrawn.
+    signed = [c for c in consents if c.signed_at is not None]
+    return policy.GrantFacts(
+        grantee_person_id=grant.grantee_person_id,
+        sections=frozenset(Section(s) for s in grant_sections(session, grant.id)),
+        valid_from=grant.valid_from,
+        valid_until=grant.valid_until,
+        consent_signed=bool(signed),
+        consent_withdrawn=bool(signed) and all(c.withdrawn_at is not None for c in signed),
+        revoked=grant.revoked_at is not None,
+    )
+
+
+def _grant_facts(session: Session, plan_id: int) -> tuple[policy.GrantFacts, ...]:
+    grants = session.exec(select(AccessGrant).where(AccessGrant.plan_id == plan_id)).all()
+    return tuple(grant_fact(session, grant) for grant in grants)
+
+
+def plan_facts(session: Session, plan: Plan) -> policy.PlanFacts:
+    owner = session.get(Person, plan.owner_person_id)
+    guardianships = session.exec(
+        select(Guardianship).where(Guardianship.owner_person_id == plan.owner_person_id)
+    ).all()
+    return policy.PlanFacts(
+        plan_id=plan.id,
+        owner_person_id=plan.owner_person_id,
+        owner_birth_date=owner.birth_date if owner else None,
+        coordinator_person_id=current_coordinator_id(session, plan.id),
+        guardianships=tuple(
+            policy.GuardianshipFacts(
+                guardian_person_id=g.guardian_person_id,
+                basis=g.basis,
+                valid_from=g.valid_from,
+                valid_until=g.valid_until,
+            )
+            for g in guardianships
+        ),
+        grants=_grant_facts(session, plan.id),
+    )
+
+
+def actor_for(session: Session, person_id: int | None) -> policy.Actor:
+    if person_id is None:
+        return policy.Actor(person_id=None)
+    account = session.exec(select(Account).where(Account.person_id == person_id)).first()
+    return policy.Actor(person_id=person_id, is_unit_admin=bool(account and account.is_unit_admin))
+
+
+@dataclass(frozen=True)
+class PlanContext:
+    """What a service knows after loading a plan for an actor."""
+
+    plan: Plan
+    facts: policy.PlanFacts
+    actor: policy.Actor
+    now: datetime
+
+    def decide(self, action: policy.Action, section: Section | None) -> policy.Decision:
+        return policy.decide(self.actor, self.facts, action, section, self.now)
+
+    @property
+    def readable(self) -> frozenset[Section]:
+        return policy.readable_sections(self.actor, self.facts, self.now)
+
+    @property
+    def is_owner(self) -> bool:
+        return self.actor.person_id == self.plan.owner_person_id
+
+
+def load_context(session: Session, person_id: int | None, plan_id: object, now: datetime) -> PlanContext:
+    """The plan and the actor's standing on it. An unknown or malformed plan id is simply denied."""
+    if not isinstance(plan_id, int) or isinstance(plan_id, bool):
+        raise AccessDenied("bad_plan_id")
+    plan = session.get(Plan, plan_id)
+    if plan is None:
+        raise AccessDenied("no_such_plan")
+    return PlanContext(plan, plan_facts(session, plan), actor_for(session, person_id), now)
+
+
+def require(
+    session: Session,
+    context: PlanContext,
+    action: policy.Action,
+    section: Section | None,
+    target: str = "",
+    reading: bool | None = None,
+) -> policy.Decision:
+    """Ask the policy; audit every decision except the owner reading their own plan; raise if denied.
+
+    `reading` marks a look rather than a change (defaults to action == READ); e.g. the owner
+    viewing their own sharing list is a look that needs MANAGE_SHARING.
+    """
+    decision = context.decide(action, section)
+    is_read = action == policy.Action.READ if reading is None else reading
+    if not (context.is_owner and is_read and decision.allowed):
+        audit.record(
+            session,
+            actor_person_id=context.actor.person_id,
+            actor_role=str(decision.acting_as),
+            plan_id=context.plan.id,
+            action=str(action),
+            section=str(section) if section else None,
+            allowed=decision.allowed,
+            reason=decision.reason,
+            target=target,
+        )
+    if not decision.allowed:
+        raise AccessDenied(decision.reason)
+    return decision
+
+
+def plans_for_person(session: Session, person_id: int) -> list[int]:
+    """The plans a person is connected to, their own first (for choosing what to open)."""
+    own = session.exec(select(Plan.id).where(Plan.owner_person_id == person_id)).all()
+    guarded_owners = session.exec(
+        select(Guardianship.owner_person_id).where(Guardianship.guardian_person_id == person_id)
+    ).all()
+    guarded = session.exec(select(Plan.id).where(col(Plan.owner_person_id).in_(guarded_owners))).all()
+    coordinated = session.exec(
+        select(PlanCoordinator.plan_id).where(
+            PlanCoordinator.coordinator_person_id == person_id,
+            col(PlanCoordinator.assigned_until).is_(None),
+        )
+    ).all()
+    member = session.exec(select(PlanMember.plan_id).where(PlanMember.person_id == person_id)).all()
+    granted = session.exec(
+        select(AccessGrant.plan_id).where(AccessGrant.grantee_person_id == person_id)
+    ).all()
+    ordered: list[int] = []
+    for plan_id in [*own, *guarded, *coordinated, *member, *granted]:
+        if plan_id not in ordered:
+            ordered.append(plan_id)
+    return ordered

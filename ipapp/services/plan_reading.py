@@ -1,0 +1,345 @@
+"""Reading a plan for a person: each section only if the policy allows it, each read audited."""
+
+from datetime import datetime
+
+from sqlmodel import Session, col, select
+
+from ipapp import policy
+from ipapp.db import transaction
+from ipapp.domain.vocabulary import Section
+from ipapp.i18n import translate
+from ipapp.i18n.dates import format_date, format_when
+from ipapp.models import (
+    AccessGrant,
+    Contact,
+    Goal,
+    Measure,
+    Meeting,
+    MeetingInvitee,
+    Message,
+    MessageThread,
+    Person,
+    PlanMember,
+    utcnow,
+)
+from ipapp.services.plan_access import (
+    AccessDenied,
+    PlanContext,
+    grant_fact,
+    load_context,
+    require,
+)
+from ipapp.services.views import (
+    AccessView,
+    ContactView,
+    GoalView,
+    InviteeView,
+    MeasureView,
+    MeetingView,
+    MessageView,
+    OverviewView,
+    PlanHeader,
+    ThreadView,
+)
+
+SECTION_ORDER = [s.value for s in Section]
+
+
+def _phone_href(phone: str | None) -> str:
+    return "tel:" + "".join(ch for ch in phone if ch.isdigit() or ch == "+") if phone else ""
+
+
+def _name(session: Session, person_id: int | None) -> str:
+    person = session.get(Person, person_id) if person_id else None
+    return person.full_name if person else ""
+
+
+def _header(session: Session, ctx: PlanContext) -> PlanHeader:
+    owner = session.get(Person, ctx.plan.owner_person_id)
+    sharing = ctx.decide(policy.Action.MANAGE_SHARING, None)
+    own_view = ctx.decide(policy.Action.READ, Section.ABOUT)
+    return PlanHeader(
+        plan_id=ctx.plan.id,
+        owner_name=owner.full_name,
+        owner_given_name=owner.given_name,
+        viewer_is_owner=ctx.is_owner,
+        acting_as=str(own_view.acting_as),
+        readable_sections=[s for s in SECTION_ORDER if s in ctx.readable],
+        may_manage_sharing=sharing.allowed,
+    )
+
+
+def _measure_views(session: Session, goal_id: int, locale: str) -> list[MeasureView]:
+    measures = session.exec(
+        select(Measure).where(Measure.goal_id == goal_id).order_by(col(Measure.position))
+    ).all()
+    views = []
+    for m in measures:
+        contact = session.get(Contact, m.responsible_contact_id) if m.responsible_contact_id else None
+        start = format_date(m.starts_on, locale)
+        period = (
+            translate("measure.period_range", locale, start=start, end=format_date(m.ends_on, locale))
+            if m.ends_on
+            else translate("measure.period_open", locale, start=start)
+        )
+        views.append(
+            MeasureView(
+                id=m.id,
+                name=m.name,
+                provider=m.provider,
+                frequency=m.frequency,
+                responsible_name=contact.name if contact else "",
+                responsible_phone=(contact.phone or "") if contact else "",
+                responsible_phone_href=_phone_href(contact.phone) if contact else "",
+                period=period,
+                owner_contribution=m.owner_contribution,
+                next_of_kin_contribution=m.next_of_kin_contribution,
+            )
+        )
+    return views
+
+
+def _goal_view(session: Session, goal: Goal, locale: str) -> GoalView:
+    return GoalView(
+        id=goal.id,
+        title=goal.title,
+        description=goal.description,
+        status_label=translate(f"goal.status.{goal.status}", locale),
+        measures=_measure_views(session, goal.id, locale),
+    )
+
+
+def _goals(session: Session, ctx: PlanContext, locale: str) -> list[GoalView]:
+    require(session, ctx, policy.Action.READ, Section.GOALS, target="goals")
+    goals = session.exec(
+        select(Goal).where(Goal.plan_id == ctx.plan.id).order_by(col(Goal.position), col(Goal.id))
+    ).all()
+    return [_goal_view(session, g, locale) for g in goals]
+
+
+def _meeting_view(session: Session, meeting: Meeting, now: datetime, locale: str) -> MeetingView:
+    invitees = session.exec(
+        select(MeetingInvitee).where(MeetingInvitee.meeting_id == meeting.id)
+    ).all()
+    invitee_views = []
+    for invitee in invitees:
+        contact = session.get(Contact, invitee.contact_id) if invitee.contact_id else None
+        name = contact.name if contact else _name(session, invitee.person_id)
+        invitee_views.append(
+            InviteeView(name=name, response_label=translate(f"invitee.{invitee.response}", locale))
+        )
+    return MeetingView(
+        id=meeting.id,
+        title=meeting.title,
+        kind_label=translate(f"meeting.kind.{meeting.kind}", locale),
+        when=format_when(meeting.starts_at, now, locale),
+        place=meeting.location,
+        video_url=meeting.video_url or "",
+        agenda=meeting.agenda,
+        minutes=meeting.minutes if meeting.minutes_published_at else "",
+        invitees=invitee_views,
+    )
+
+
+def _threads_awaiting_reply(session: Session, ctx: PlanContext) -> int:
+    """Threads whose last message is from the owner's side: the coordinator has yet to answer."""
+    coordinator = ctx.facts.coordinator_person_id
+    count = 0
+    for thread in session.exec(select(MessageThread).where(MessageThread.plan_id == ctx.plan.id)):
+        last = session.exec(
+            select(Message)
+            .where(Message.thread_id == thread.id)
+            .order_by(col(Message.sent_at).desc(), col(Message.id).desc())
+        ).first()
+        if last and last.sender_person_id != coordinator:
+            count += 1
+    return count
+
+
+def _access_views(session: Session, ctx: PlanContext, locale: str) -> list[AccessView]:
+    grants = session.exec(
+        select(AccessGrant)
+        .where(AccessGrant.plan_id == ctx.plan.id)
+        .order_by(col(AccessGrant.valid_until))
+    ).all()
+    views = []
+    for grant in grants:
+        fact = grant_fact(session, grant)
+        section_names = ", ".join(
+            translate(f"section.{s}", locale) for s in SECTION_ORDER if s in fact.sections
+        )
+        is_effective = fact in policy.effective_grants(ctx.facts, grant.grantee_person_id, ctx.now)
+        if grant.revoked_at is not None:
+            status = "revoked"
+        elif grant.valid_until <= ctx.now:
+            status = "expired"
+        elif is_effective:
+            status = "effective"
+        elif not fact.consent_signed:
+            status = "awaiting_signature"
+        else:
+            status = "not_effective"
+        member = session.exec(
+            select(PlanMember).where(
+                PlanMember.plan_id == ctx.plan.id, PlanMember.person_id == grant.grantee_person_id
+            )
+        ).first()
+        views.append(
+            AccessView(
+                grant_id=grant.id,
+                person_name=_name(session, grant.grantee_person_id),
+                relation=member.relation if member else "",
+                sections=section_names,
+                until=format_date(grant.valid_until.date(), locale),
+                status_label=translate(f"access.status.{status}", locale),
+                is_effective=is_effective,
+            )
+        )
+    return views
+
+
+def _readable(ctx: PlanContext, section: Section) -> bool:
+    return ctx.decide(policy.Action.READ, section).allowed
+
+
+def read_overview(person_id: int | None, plan_id: object, locale: str) -> OverviewView:
+    """The overview: goals, the next meeting, messages awaiting reply, who can see the plan."""
+    now = utcnow()
+    with transaction() as session:
+        ctx = load_context(session, person_id, plan_id, now)
+        header = _header(session, ctx)
+        if not header.readable_sections:
+            require(session, ctx, policy.Action.READ, Section.ABOUT, target="overview")
+        goals = _goals(session, ctx, locale) if _readable(ctx, Section.GOALS) else []
+        next_meeting = None
+        if _readable(ctx, Section.MEETINGS):
+            require(session, ctx, policy.Action.READ, Section.MEETINGS, target="next_meeting")
+            upcoming = session.exec(
+                select(Meeting)
+                .where(Meeting.plan_id == ctx.plan.id, Meeting.ends_at > now)
+                .order_by(col(Meeting.starts_at))
+            ).first()
+            next_meeting = _meeting_view(session, upcoming, now, locale) if upcoming else None
+        awaiting = 0
+        if _readable(ctx, Section.MESSAGES):
+            require(session, ctx, policy.Action.READ, Section.MESSAGES, target="awaiting_reply")
+            awaiting = _threads_awaiting_reply(session, ctx)
+        access = _access_views(session, ctx, locale) if header.may_manage_sharing else []
+        return OverviewView(
+            header=header,
+            goals=goals,
+            next_meeting=next_meeting,
+            threads_awaiting_reply=awaiting,
+            access=access,
+            next_review=format_date(ctx.plan.next_review_on, locale),
+        )
+
+
+def read_header(person_id: int | None, plan_id: object) -> PlanHeader:
+    """Whose plan this is and what the viewer may open; denied when they may open nothing."""
+    with transaction() as session:
+        ctx = load_context(session, person_id, plan_id, utcnow())
+        header = _header(session, ctx)
+        if not header.readable_sections and not header.may_manage_sharing:
+            require(session, ctx, policy.Action.READ, Section.ABOUT, target="header")
+        return header
+
+
+def read_goal(person_id: int | None, plan_id: object, goal_id: object, locale: str) -> GoalView:
+    with transaction() as session:
+        ctx = load_context(session, person_id, plan_id, utcnow())
+        if not isinstance(goal_id, int) or isinstance(goal_id, bool):
+            raise AccessDenied("bad_goal_id")
+        goal = session.get(Goal, goal_id)
+        # A goal of another plan is treated exactly like a missing one: nothing leaks.
+        if goal is None or goal.plan_id != ctx.plan.id:
+            raise AccessDenied("no_such_goal")
+        require(session, ctx, policy.Action.READ, Section.GOALS, target=f"goal:{goal.id}")
+        return _goal_view(session, goal, locale)
+
+
+def read_contacts(person_id: int | None, plan_id: object, locale: str) -> list[ContactView]:
+    with transaction() as session:
+        ctx = load_context(session, person_id, plan_id, utcnow())
+        require(session, ctx, policy.Action.READ, Section.CONTACTS, target="contacts")
+        contacts = session.exec(
+            select(Contact).where(Contact.plan_id == ctx.plan.id).order_by(col(Contact.position))
+        ).all()
+        return [
+            ContactView(
+                id=c.id,
+                name=c.name,
+                role_label=translate(f"contact.role.{c.role}", locale),
+                title=c.title,
+                organisation=c.organisation,
+                phone=c.phone or "",
+                phone_href=_phone_href(c.phone),
+                email=c.email or "",
+                email_href=f"mailto:{c.email}" if c.email else "",
+            )
+            for c in contacts
+        ]
+
+
+def read_meetings(
+    person_id: int | None, plan_id: object, locale: str
+) -> tuple[list[MeetingView], list[MeetingView]]:
+    """Upcoming meetings (soonest first) and past ones (latest first)."""
+    now = utcnow()
+    with transaction() as session:
+        ctx = load_context(session, person_id, plan_id, now)
+        require(session, ctx, policy.Action.READ, Section.MEETINGS, target="meetings")
+        meetings = session.exec(
+            select(Meeting).where(Meeting.plan_id == ctx.plan.id).order_by(col(Meeting.starts_at))
+        ).all()
+        upcoming = [_meeting_view(session, m, now, locale) for m in meetings if m.ends_at > now]
+        past = [_meeting_view(session, m, now, locale) for m in meetings if m.ends_at <= now]
+        return upcoming, list(reversed(past))
+
+
+def read_threads(person_id: int | None, plan_id: object, locale: str) -> list[ThreadView]:
+    now = utcnow()
+    with transaction() as session:
+        ctx = load_context(session, person_id, plan_id, now)
+        require(session, ctx, policy.Action.READ, Section.MESSAGES, target="threads")
+        coordinator = ctx.facts.coordinator_person_id
+        views = []
+        threads = session.exec(
+            select(MessageThread)
+            .where(MessageThread.plan_id == ctx.plan.id)
+            .order_by(col(MessageThread.created_at).desc())
+        ).all()
+        for thread in threads:
+            messages = session.exec(
+                select(Message)
+                .where(Message.thread_id == thread.id)
+                .order_by(col(Message.sent_at), col(Message.id))
+            ).all()
+            views.append(
+                ThreadView(
+                    id=thread.id,
+                    subject=thread.subject,
+                    awaiting_reply=bool(messages) and messages[-1].sender_person_id != coordinator,
+                    messages=[
+                        MessageView(
+                            id=m.id,
+                            sender_name=_name(session, m.sender_person_id),
+                            sent=format_when(m.sent_at, now, locale),
+                            body=m.body,
+                            from_me=m.sender_person_id == person_id,
+                        )
+                        for m in messages
+                    ],
+                )
+            )
+        return views
+
+
+def read_access(person_id: int | None, plan_id: object, locale: str) -> list[AccessView]:
+    """Everyone with access or a pending grant: only for those who manage sharing."""
+    with transaction() as session:
+        ctx = load_context(session, person_id, plan_id, utcnow())
+        require(
+            session, ctx, policy.Action.MANAGE_SHARING, None, target="access_list", reading=True
+        )
+        return _access_views(session, ctx, locale)

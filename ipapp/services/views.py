@@ -1,0 +1,109 @@
+"""What the read services hand to the screens: plain, display-ready values, nothing more than allowed."""
+
+from dataclasses import dataclass, field
+
+
+@dataclass
+class MeasureView:
+    id: int
+    name: str
+    provider: str
+    frequency: str
+    responsible_name: str
+    responsible_phone: str
+    responsible_phone_href: str
+    period: str
+    owner_contribution: str
+    next_of_kin_contribution: str
+
+
+@dataclass
+class GoalView:
+    id: int
+    title: str
+    description: str
+    status_label: str
+    measures: list[MeasureView] = field(default_factory=list)
+
+
+@dataclass
+class ContactView:
+    id: int
+    name: str
+    role_label: str
+    title: str
+    organisation: str
+    phone: str
+    phone_href: str
+    email: str
+    email_href: str
+
+
+@dataclass
+class InviteeView:
+    name: str
+    response_label: str
+
+
+@dataclass
+class MeetingView:
+    id: int
+    title: str
+    kind_label: str
+    when: str
+    place: str
+    video_url: str
+    agenda: str
+    minutes: str
+    invitees: list[InviteeView] = field(default_factory=list)
+
+
+@dataclass
+class MessageView:
+    id: int
+    sender_name: str
+    sent: str
+    body: str
+    from_me: bool
+
+
+@dataclass
+class ThreadView:
+    id: int
+    subject: str
+    awaiting_reply: bool
+    messages: list[MessageView] = field(default_factory=list)
+
+
+@dataclass
+class AccessView:
+    """One person's access to the plan, as the owner sees it on the sharing page and overview."""
+
+    grant_id: int
+    person_name: str
+    relation: str
+    sections: str
+    until: str
+    status_label: str
+    is_effective: bool
+
+
+@dataclass
+class PlanHeader:
+    plan_id: int
+    owner_name: str
+    owner_given_name: str
+    viewer_is_owner: bool
+    acting_as: str
+    readable_sections: list[str]
+    may_manage_sharing: bool
+
+
+@dataclass
+class OverviewView:
+    header: PlanHeader
+    goals: list[GoalView]
+    next_meeting: MeetingView | None
+    threads_awaiting_reply: int
+    access: list[AccessView]
+    next_review: str
