@@ -53,13 +53,24 @@ def use_engine(new_engine: Engine | None) -> None:
     _engine = new_engine
 
 
+class CommitThenRaise(Exception):
+    """Ends a unit of work whose writes so far must still be kept, e.g. the audit of a denial.
+
+    Services ask the policy before they change anything, so at that point the only writes
+    are audit events, and a denied attempt must stay in the log.
+    """
+
+
 @contextmanager
 def transaction() -> Iterator[Session]:
-    """One unit of work: commit on success, roll back on any error."""
+    """One unit of work: commit on success, roll back on any error (see CommitThenRaise)."""
     with Session(engine(), expire_on_commit=False) as session:
         try:
             yield session
             session.commit()
+        except CommitThenRaise:
+            session.commit()
+            raise
         except BaseException:
             session.rollback()
             raise

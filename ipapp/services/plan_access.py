@@ -9,6 +9,7 @@ from datetime import datetime
 from sqlmodel import Session, col, select
 
 from ipapp import policy
+from ipapp.db import CommitThenRaise
 from ipapp.domain.vocabulary import Section
 from ipapp.models import (
     AccessGrant,
@@ -25,8 +26,11 @@ from ipapp.models import (
 from ipapp.services import audit
 
 
-class AccessDenied(Exception):
-    """The actor may not do this. Carries the policy's reason code, never shown to the person."""
+class AccessDenied(CommitThenRaise):
+    """The actor may not do this. Carries the policy's reason code, never shown to the person.
+
+    Raising it inside db.transaction() keeps the audit event of the denial.
+    """
 
     def __init__(self, reason: str):
         super().__init__(reason)

@@ -1,6 +1,6 @@
 """Reading a plan for a person: each section only if the policy allows it, each read audited."""
 
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from sqlmodel import Session, col, select
 
@@ -8,7 +8,7 @@ from ipapp import policy
 from ipapp.db import transaction
 from ipapp.domain.vocabulary import Section
 from ipapp.i18n import translate
-from ipapp.i18n.dates import format_date, format_when
+from ipapp.i18n.dates import format_date, format_when, to_oslo
 from ipapp.models import (
     AccessGrant,
     Contact,
@@ -190,7 +190,8 @@ def _access_views(session: Session, ctx: PlanContext, locale: str) -> list[Acces
                 person_name=_name(session, grant.grantee_person_id),
                 relation=member.relation if member else "",
                 sections=section_names,
-                until=format_date(grant.valid_until.date(), locale),
+                # valid_until is exclusive: the last day is the Oslo date just before it.
+                until=format_date(to_oslo(grant.valid_until - timedelta(microseconds=1)).date(), locale),
                 status_label=translate(f"access.status.{status}", locale),
                 is_effective=is_effective,
             )
