@@ -36,6 +36,6 @@ app.add_page(contacts_page, route="/kontakter", title=_title("contacts.title"), 
 app.add_page(meetings_page, route="/moter", title=_title("meetings.title"), on_load=PlanState.load_meetings)
 app.add_page(messages_page, route="/meldinger", title=_title("messages.title"), on_load=PlanState.load_threads)
 app.add_page(sharing_page, route="/deling", title=_title("sharing.title"), on_load=PlanState.load_access)
-app.add_page(me_page, route="/meg", title=_title("me.title"), on_load=PlanState.load_overview)
+app.add_page(me_page, route="/meg", title=_title("me.title"), on_load=PlanState.load_me)
 app.add_page(demo_page, route="/demo", title=_title("demo.title"), on_load=SessionState.load_demo_chooser)
 app.add_page(sign_in_page, route="/logg-inn", title=_title("signin.title"), on_load=SessionState.load_sign_in)

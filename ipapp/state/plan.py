@@ -108,6 +108,19 @@ class PlanState(SessionState):
         return self._set_html_lang()
 
     @rx.event
+    def load_me(self):
+        """"Meg" works for everyone signed in, also those who may open no plan (to sign out)."""
+        if (redirect := self.require_person()) is not None:
+            return redirect
+        self.error = ""
+        try:
+            self.header = plan_reading.read_header(self._person_id, self._plan_id)
+        except AccessDenied:
+            self.header = None  # the page needs no plan; the header just shows no owner
+        self.loaded = True
+        return self._set_html_lang()
+
+    @rx.event
     def load_goal(self):
         if (redirect := self._start()) is not None or self.loaded:
             return redirect
