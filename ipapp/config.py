@@ -1,6 +1,7 @@
 """Settings from the environment, checked once. A bad combination is refused, never guessed around."""
 
 import os
+from urllib.parse import urlsplit
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -10,10 +11,21 @@ TIMEZONE = "Europe/Oslo"
 TRUE_WORDS = {"1", "true", "yes", "on"}
 # Only for development and tests; production refuses to start without its own key.
 DEVELOPMENT_AUDIT_KEY = "ipapp-development-audit-key-not-secret"
+DEVELOPMENT_IDENTITY_KEY = "ipapp-development-identity-key-not-secret"
 
 
 class ConfigError(Exception):
     """A setting that cannot work; the message is one line saying what to do."""
+
+
+@dataclass(frozen=True)
+class OidcSettings:
+    issuer: str
+    client_id: str
+    client_secret: str
+    min_acr: str  # e.g. "idporten-loa-substantial"; "" accepts any
+    identity_claim: str  # e.g. "pid" (ID-porten's national identity number)
+    acr_values: tuple[str, ...]  # acceptable levels, lowest first, to compare against min_acr
 
 
 @dataclass(frozen=True)
@@ -22,6 +34,14 @@ class Settings:
     demo_mode: bool
     database_url: str
     audit_key: str  # HMAC key for the audit chain
+    public_origin: str = "http://localhost:3000"  # where people open ipapp (WebAuthn origin)
+    identity_key: str = ""  # HMAC key for national identity numbers from OpenID Connect
+    oidc: "OidcSettings | None" = None  # None: the national login is not configured
+
+    @property
+    def rp_id(self) -> str:
+        """The WebAuthn relying party id: the origin's host name."""
+        return urlsplit(self.public_origin).hostname or "localhost"
 
     @property
     def is_production(self) -> bool:
@@ -55,11 +75,46 @@ def load_settings(environ: dict[str, str] | None = None) -> Settings:
                 "to chain the audit log."
             )
         audit_key = DEVELOPMENT_AUDIT_KEY
+    identity_key = env.get("IPAPP_IDENTITY_KEY", "").strip()
+    if not identity_key:
+        if environment == "production":
+            raise ConfigError(
+                "IPAPP_IDENTITY_KEY is not set: production needs a secret key (32+ random "
+                "characters) to store national identity numbers only as keyed hashes."
+            )
+        identity_key = DEVELOPMENT_IDENTITY_KEY
+    public_origin = env.get("IPAPP_ORIGIN", "").strip().rstrip("/") or "http://localhost:3000"
+    if urlsplit(public_origin).scheme not in {"http", "https"} or not urlsplit(public_origin).hostname:
+        raise ConfigError(f"IPAPP_ORIGIN must look like https://ipapp.example.no, not {public_origin!r}.")
     return Settings(
         environment=environment,
         demo_mode=demo_mode,
         database_url=database_url,
         audit_key=audit_key,
+        public_origin=public_origin,
+        identity_key=identity_key,
+        oidc=_oidc_settings(env),
+    )
+
+
+def _oidc_settings(env) -> OidcSettings | None:
+    issuer = env.get("IPAPP_OIDC_ISSUER", "").strip()
+    if not issuer:
+        return None
+    client_id = env.get("IPAPP_OIDC_CLIENT_ID", "").strip()
+    client_secret = env.get("IPAPP_OIDC_CLIENT_SECRET", "").strip()
+    if not client_id or not client_secret:
+        raise ConfigError(
+            "IPAPP_OIDC_ISSUER is set, so IPAPP_OIDC_CLIENT_ID and IPAPP_OIDC_CLIENT_SECRET are needed too."
+        )
+    levels = env.get("IPAPP_OIDC_ACR_LEVELS", "idporten-loa-substantial,idporten-loa-high")
+    return OidcSettings(
+        issuer=issuer.rstrip("/"),
+        client_id=client_id,
+        client_secret=client_secret,
+        min_acr=env.get("IPAPP_OIDC_MIN_ACR", "idporten-loa-substantial").strip(),
+        identity_claim=env.get("IPAPP_OIDC_IDENTITY_CLAIM", "pid").strip(),
+        acr_values=tuple(level.strip() for level in levels.split(",") if level.strip()),
     )
 
 

@@ -3,7 +3,16 @@
 from sqlmodel import SQLModel
 
 from ipapp.models.base import utcnow
-from ipapp.models.people import Account, Invitation, PasskeyCredential, Person, PlanMember, WebSession
+from ipapp.models.people import (
+    Account,
+    AuthChallenge,
+    Invitation,
+    PasskeyCredential,
+    Person,
+    PlanMember,
+    SignInAttempt,
+    WebSession,
+)
 from ipapp.models.plan import AboutMe, Contact, Goal, Guardianship, Measure, Plan, PlanCoordinator
 from ipapp.models.meetings import Meeting, MeetingInvitee
 from ipapp.models.messages import Message, MessageRead, MessageThread, OwnerNote
@@ -22,6 +31,7 @@ metadata = SQLModel.metadata
 
 __all__ = [
     "AboutMe", "AccessGrant", "AccessGrantSection", "Account", "AuditAnchor", "AuditEvent",
+    "AuthChallenge", "SignInAttempt",
     "Consent", "ConsentGrant", "Contact", "Goal", "Guardianship", "Invitation", "Measure",
     "Meeting", "MeetingInvitee", "Message", "MessageRead", "MessageThread", "OwnerNote",
     "PasskeyCredential", "Person", "Plan", "PlanCoordinator", "PlanMember", "PlanVersion",

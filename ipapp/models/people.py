@@ -3,7 +3,7 @@
 from datetime import date
 
 from pydantic import NaiveDatetime
-from sqlalchemy import CheckConstraint, Column, LargeBinary, UniqueConstraint
+from sqlalchemy import CheckConstraint, Column, Index, LargeBinary, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 from ipapp.domain.vocabulary import AccountStatus, Locale, PlanRole, sql_in
@@ -111,3 +111,35 @@ class PlanMember(SQLModel, table=True):
     role: str = Field(max_length=16)
     relation: str = Field(default="", max_length=100)  # e.g. "mor", "fysioterapeut"
     added_at: NaiveDatetime = Field(default_factory=utcnow)
+
+
+class AuthChallenge(SQLModel, table=True):
+    """A WebAuthn challenge kept server-side: single use, short-lived, bound to its purpose."""
+
+    __tablename__ = "auth_challenge"
+    __table_args__ = (
+        CheckConstraint(
+            "purpose IN ('register', 'authenticate', 'sign_consent')", name="purpose"
+        ),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    purpose: str = Field(max_length=16)
+    challenge_hash: str = Field(unique=True, max_length=64)  # SHA-256 of the challenge bytes
+    account_id: int | None = Field(default=None, foreign_key="account.id", ondelete="CASCADE")
+    created_at: NaiveDatetime = Field(default_factory=utcnow)
+    expires_at: NaiveDatetime
+    used_at: NaiveDatetime | None = None
+
+
+class SignInAttempt(SQLModel, table=True):
+    """Failed sign-ins and invitation guesses per client, to slow repeated tries down."""
+
+    __tablename__ = "sign_in_attempt"
+    __table_args__ = (Index("ix_sign_in_attempt_client_at", "client_key", "attempted_at"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    client_key: str = Field(max_length=128)  # hash of the client's address
+    kind: str = Field(max_length=16)  # "passkey", "oidc", "invitation"
+    succeeded: bool = False
+    attempted_at: NaiveDatetime = Field(default_factory=utcnow)
