@@ -12,6 +12,7 @@ import ipapp.ipapp  # noqa: F401  (registers every page and state)
 from ipapp import db
 from ipapp.config import reset_settings_cache
 from ipapp.demo.seed import DemoCast, load_demo
+from ipapp.state.endpoints import rule_of
 from ipapp.state.plan import PlanState
 from ipapp.state.session import SessionState
 
@@ -49,11 +50,48 @@ def _nothing_signed_in(tab: PlanState) -> bool:
     return tab._person_id is None and tab._plan_id is None and not tab.signed_in
 
 
-@pytest.mark.parametrize("forged", ["1", {"id": 1}, [1], None, True, 1.5, -4, 10**15])
-def test_demo_sign_in_with_forged_payloads_changes_nothing(cast, tab, forged):
+@pytest.mark.parametrize("forged", ["1", {"id": 1}, [1], None, True, 1.5, 2**60])
+def test_demo_sign_in_with_payloads_of_the_wrong_type_is_refused_before_the_handler(cast, tab, forged):
     _sign_in(tab, forged)
+    assert _nothing_signed_in(tab) and tab.sign_in_error == ""
+
+
+@pytest.mark.parametrize("unknown", [-4, 0, 10**15])
+def test_demo_sign_in_as_nobody_says_so_and_changes_nothing(cast, tab, unknown):
+    _sign_in(tab, unknown)
     assert _nothing_signed_in(tab)
     assert tab.sign_in_error == "Det gikk ikke å logge inn. Prøv igjen."
+
+
+def test_extra_or_missing_arguments_are_refused(cast, tab):
+    SessionState.sign_in_demo.fn(tab.parent_state, cast.owner_id, cast.owner_id)
+    SessionState.sign_in_demo.fn(tab.parent_state)
+    assert _nothing_signed_in(tab)
+    PlanState.load_overview.fn(tab, cast.plan_id)  # the plan is never the client's to choose
+    assert tab.header is None
+
+
+def _ipapp_states():
+    pending, found = [rx.State], []
+    while pending:
+        cls = pending.pop()
+        pending.extend(cls.get_substates())
+        if cls.__module__.startswith("ipapp."):
+            found.append(cls)
+    return found
+
+
+def test_every_event_handler_of_ours_is_a_declared_endpoint():
+    undeclared = []
+    states = _ipapp_states()
+    assert SessionState in states and PlanState in states
+    for cls in states:
+        for name, handler in cls.event_handlers.items():
+            if not handler.fn.__module__.startswith("ipapp."):
+                continue  # Reflex's own (hydrate, setvar → only our declared set_* methods)
+            if rule_of(handler.fn) is None:
+                undeclared.append(f"{cls.__name__}.{name}")
+    assert undeclared == []
 
 
 def test_demo_sign_in_is_refused_outside_demo_mode(cast, tab, monkeypatch):

@@ -14,6 +14,7 @@ from ipapp.services.views import (
     PlanHeader,
     ThreadView,
 )
+from ipapp.state.endpoints import endpoint
 from ipapp.state.session import SessionState
 
 log = logging.getLogger(__name__)
@@ -46,8 +47,8 @@ class PlanState(SessionState):
     @rx.var
     def overview_title(self) -> str:
         if self.header is None or self.header.viewer_is_owner:
-            return self.text("overview.title_own")
-        return self.text("overview.title_other", name=self.header.owner_given_name)
+            return self._text("overview.title_own")
+        return self._text("overview.title_other", name=self.header.owner_given_name)
 
     @rx.var
     def viewer_is_owner(self) -> bool:
@@ -65,18 +66,18 @@ class PlanState(SessionState):
         """Common start of every page load: clear what was shown, check sign-in, set language."""
         self.loaded = False
         self.error = ""
-        redirect = self.require_person()
+        redirect = self._require_person()
         if redirect is not None:
             self.header = None
             return redirect
         if self._plan_id is None:
-            self.error = self.text("error.no_plan")
+            self.error = self._text("error.no_plan")
             self.loaded = True
         return None
 
     def _denied(self, denied: AccessDenied):
         log.info("access denied: %s", denied.reason)
-        self.error = self.text("error.not_available")
+        self.error = self._text("error.not_available")
         self.loaded = True
 
     def _load_header(self) -> bool:
@@ -89,6 +90,7 @@ class PlanState(SessionState):
             return False
 
     @rx.event
+    @endpoint("signed_in")
     def load_overview(self):
         if (redirect := self._start()) is not None or self.loaded:
             return redirect
@@ -108,9 +110,10 @@ class PlanState(SessionState):
         return self._set_html_lang()
 
     @rx.event
+    @endpoint("signed_in")
     def load_me(self):
         """"Meg" works for everyone signed in, also those who may open no plan (to sign out)."""
-        if (redirect := self.require_person()) is not None:
+        if (redirect := self._require_person()) is not None:
             return redirect
         self.error = ""
         try:
@@ -121,6 +124,7 @@ class PlanState(SessionState):
         return self._set_html_lang()
 
     @rx.event
+    @endpoint("signed_in")
     def load_goal(self):
         if (redirect := self._start()) is not None or self.loaded:
             return redirect
@@ -135,18 +139,22 @@ class PlanState(SessionState):
         return self._set_html_lang()
 
     @rx.event
+    @endpoint("signed_in")
     def load_contacts(self):
         return self._load_section("contacts", plan_reading.read_contacts)
 
     @rx.event
+    @endpoint("signed_in")
     def load_meetings(self):
         return self._load_section("meetings", plan_reading.read_meetings)
 
     @rx.event
+    @endpoint("signed_in")
     def load_threads(self):
         return self._load_section("threads", plan_reading.read_threads)
 
     @rx.event
+    @endpoint("signed_in")
     def load_access(self):
         return self._load_section("access", plan_reading.read_access)
 

@@ -12,6 +12,7 @@ import reflex as rx
 from ipapp.auth import demo
 from ipapp.i18n import SUPPORTED_LOCALES, normalize_locale, translate
 from ipapp.services import people
+from ipapp.state.endpoints import endpoint
 
 log = logging.getLogger(__name__)
 
@@ -37,7 +38,7 @@ class SessionState(rx.State):
     def lang(self) -> str:
         return normalize_locale(self.locale)
 
-    def text(self, key: str, **params: object) -> str:
+    def _text(self, key: str, **params: object) -> str:
         return translate(key, self.lang, **params)
 
     def _set_html_lang(self):
@@ -46,13 +47,15 @@ class SessionState(rx.State):
     def _sign_in_route(self) -> str:
         return DEMO_ROUTE if demo.demo_mode_on() else SIGN_IN_ROUTE
 
-    def require_person(self):
+    def _sign_in_redirect(self):
+        return rx.redirect(self._sign_in_route())
+
+    def _require_person(self):
         """For page loads: None when signed in, else the redirect to the sign-in page."""
-        if self._person_id is None:
-            return rx.redirect(self._sign_in_route())
-        return None
+        return self._sign_in_redirect() if self._person_id is None else None
 
     @rx.event
+    @endpoint("anyone")
     def load_demo_chooser(self):
         if not demo.demo_mode_on():
             return rx.redirect(SIGN_IN_ROUTE)
@@ -60,13 +63,14 @@ class SessionState(rx.State):
         return self._set_html_lang()
 
     @rx.event
+    @endpoint("anyone", int)
     def sign_in_demo(self, person_id: int):
         """Act as a demo person. Refused (nothing changes) outside demo mode or for unknown ids."""
         try:
             chosen = demo.sign_in_as(person_id)
         except demo.DemoSignInRefused as refused:
             log.warning("demo sign-in refused: %s", refused)
-            self.sign_in_error = self.text("demo.error")
+            self.sign_in_error = self._text("demo.error")
             return None
         viewer = people.describe(chosen, self.lang)
         self._person_id = chosen
@@ -78,6 +82,7 @@ class SessionState(rx.State):
         return rx.redirect("/")
 
     @rx.event
+    @endpoint("anyone")
     def sign_out(self):
         locale = self.locale
         for substate in self.substates.values():
@@ -87,6 +92,7 @@ class SessionState(rx.State):
         return rx.redirect(self._sign_in_route())
 
     @rx.event
+    @endpoint("anyone", str)
     def set_language(self, code: str):
         if code not in SUPPORTED_LOCALES:
             return None
@@ -97,6 +103,7 @@ class SessionState(rx.State):
         return self._set_html_lang()
 
     @rx.event
+    @endpoint("anyone")
     def load_sign_in(self):
         if demo.demo_mode_on():
             return rx.redirect(DEMO_ROUTE)

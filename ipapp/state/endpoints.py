@@ -1,0 +1,57 @@
+"""Every public handler on an rx.State is an endpoint: any browser may call it with any arguments.
+
+`@endpoint(...)` declares who may call a handler and the exact argument types, and enforces both
+before the handler runs; a call that does not fit is logged and changes nothing. A test
+enumerates every registered handler and fails when one is not declared.
+"""
+
+import functools
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any, Literal
+
+log = logging.getLogger(__name__)
+
+Access = Literal["anyone", "signed_in"]
+MAX_TEXT = 10_000  # longer strings from a browser are refused outright
+
+
+@dataclass(frozen=True)
+class EndpointRule:
+    access: Access
+    params: tuple[type, ...]
+
+
+def _fits(value: Any, expected: type) -> bool:
+    if expected is int:  # bool is an int in Python; a forged True must not pass as an id
+        return isinstance(value, int) and not isinstance(value, bool) and abs(value) < 2**53
+    if expected is str:
+        return isinstance(value, str) and len(value) <= MAX_TEXT
+    if expected is dict:
+        return isinstance(value, dict)
+    return isinstance(value, expected)
+
+
+def endpoint(access: Access, *params: type) -> Callable:
+    """Declare a handler's access and argument types (put it under @rx.event)."""
+    rule = EndpointRule(access=access, params=params)
+
+    def decorate(handler: Callable) -> Callable:
+        @functools.wraps(handler)
+        def checked(self, *args: Any):
+            if len(args) != len(params) or not all(map(_fits, args, params)):
+                log.warning("refused %s: arguments do not fit %s", handler.__qualname__, params)
+                return None
+            if access == "signed_in" and self._person_id is None:
+                return self._sign_in_redirect()
+            return handler(self, *args)
+
+        checked.endpoint_rule = rule  # type: ignore[attr-defined]
+        return checked
+
+    return decorate
+
+
+def rule_of(handler_fn: Callable) -> EndpointRule | None:
+    return getattr(handler_fn, "endpoint_rule", None)
