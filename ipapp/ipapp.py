@@ -1,6 +1,9 @@
 """The Reflex app: pages, head tags and plain HTTP routes."""
 
 import reflex as rx
+from starlette.applications import Starlette
+
+from ipapp.api.session_routes import session_routes
 
 from ipapp.i18n import translate
 from ipapp.pages.account_pages import demo_page, me_page, sign_in_page
@@ -23,9 +26,11 @@ def _title(key: str) -> str:
 
 app = rx.App(
     html_lang="nb",
+    api_transformer=Starlette(routes=session_routes()),
     stylesheets=["/ipapp.css"],
     head_components=[
         rx.el.meta(name="theme-color", content="#1f4e5f"),
+        rx.el.link(rel="icon", href="/favicon.svg", type="image/svg+xml"),
         rx.el.meta(name="description", content=translate("app.description")),
     ],
 )

@@ -12,6 +12,9 @@ import ipapp.ipapp  # noqa: F401  (registers every page and state)
 from ipapp import db
 from ipapp.config import reset_settings_cache
 from ipapp.demo.seed import DemoCast, load_demo
+from reflex.istate.data import RouterData
+
+from ipapp.auth import demo, sessions
 from ipapp.state.endpoints import rule_of
 from ipapp.state.plan import PlanState
 from ipapp.state.session import SessionState
@@ -41,34 +44,63 @@ def tab() -> PlanState:
     return session.get_substate(PlanState.get_full_name().split(".")[2:])
 
 
-def _sign_in(tab: PlanState, person_id: object):
-    # As the browser does: the event goes to the session state; the plan state must see its result.
-    return SessionState.sign_in_demo.fn(tab.parent_state, person_id)
+def _sign_in(tab: PlanState, person_id: int) -> str:
+    """A real session for the person, carried by this tab's websocket handshake cookie."""
+    raw = sessions.start_session(demo.account_for_demo_person(person_id), "test")
+    _use_cookie(tab, f"{sessions.SESSION_COOKIE}={raw}")
+    return raw
+
+
+def _use_cookie(tab: PlanState, cookie_header: str) -> None:
+    root = tab.parent_state.parent_state
+    root.router = RouterData.from_router_data({"headers": {"cookie": cookie_header}})
 
 
 def _nothing_signed_in(tab: PlanState) -> bool:
     return tab._person_id is None and tab._plan_id is None and not tab.signed_in
 
 
-@pytest.mark.parametrize("forged", ["1", {"id": 1}, [1], None, True, 1.5, 2**60])
-def test_demo_sign_in_with_payloads_of_the_wrong_type_is_refused_before_the_handler(cast, tab, forged):
-    _sign_in(tab, forged)
-    assert _nothing_signed_in(tab) and tab.sign_in_error == ""
+def test_each_event_resolves_the_person_from_the_session_cookie(cast, tab):
+    _sign_in(tab, cast.owner_id)
+    PlanState.load_overview.fn(tab)
+    assert tab._person_id == cast.owner_id and tab._plan_id == cast.plan_id and tab.signed_in
+    assert tab.goals
 
 
-@pytest.mark.parametrize("unknown", [-4, 0, 10**15])
-def test_demo_sign_in_as_nobody_says_so_and_changes_nothing(cast, tab, unknown):
-    _sign_in(tab, unknown)
-    assert _nothing_signed_in(tab)
-    assert tab.sign_in_error == "Det gikk ikke å logge inn. Prøv igjen."
+@pytest.mark.parametrize("cookie", ["", "ipapp_session=", "ipapp_session=forged-value-123456789012345",
+                                    "ipapp_session=\"", "other=1; ipapp_session"])
+def test_a_missing_or_forged_cookie_gives_no_person(cast, tab, cookie):
+    _use_cookie(tab, cookie)
+    PlanState.load_overview.fn(tab)
+    assert _nothing_signed_in(tab) and tab.goals == []
 
 
-def test_extra_or_missing_arguments_are_refused(cast, tab):
-    SessionState.sign_in_demo.fn(tab.parent_state, cast.owner_id, cast.owner_id)
-    SessionState.sign_in_demo.fn(tab.parent_state)
-    assert _nothing_signed_in(tab)
+def test_a_session_ended_elsewhere_empties_an_open_page_at_the_next_event(cast, tab):
+    raw = _sign_in(tab, cast.owner_id)
+    PlanState.load_overview.fn(tab)
+    assert tab.goals
+    sessions.end_session(raw)  # e.g. "sign out everywhere" from another device
+    PlanState.load_contacts.fn(tab)
+    assert _nothing_signed_in(tab) and tab.goals == [] and tab.contacts == [] and tab.header is None
+
+
+def test_switching_person_never_shows_the_previous_persons_data(cast, tab):
+    _sign_in(tab, cast.owner_id)
+    PlanState.load_overview.fn(tab)
+    assert tab.access  # the owner sees who has access
+    _sign_in(tab, cast.coordinator_id)
+    PlanState.load_contacts.fn(tab)
+    assert tab.access == [] and tab._person_id == cast.coordinator_id
+
+
+def test_extra_or_wrongly_typed_arguments_are_refused_before_the_handler(cast, tab):
+    _sign_in(tab, cast.owner_id)
     PlanState.load_overview.fn(tab, cast.plan_id)  # the plan is never the client's to choose
-    assert tab.header is None
+    assert tab.header is None and tab.goals == []
+    for forged in [{"nb": 1}, None, 3, "x" * 20_000]:
+        SessionState.set_language.fn(tab.parent_state, forged)
+    SessionState.set_language.fn(tab.parent_state, "nn", "en")
+    assert tab.lang == "nb"
 
 
 def _ipapp_states():
@@ -94,18 +126,6 @@ def test_every_event_handler_of_ours_is_a_declared_endpoint():
     assert undeclared == []
 
 
-def test_demo_sign_in_is_refused_outside_demo_mode(cast, tab, monkeypatch):
-    monkeypatch.delenv("IPAPP_DEMO")
-    reset_settings_cache()
-    _sign_in(tab, cast.owner_id)
-    assert _nothing_signed_in(tab)
-
-
-def test_demo_sign_in_as_a_person_opens_their_plan(cast, tab):
-    _sign_in(tab, cast.owner_id)
-    assert tab._person_id == cast.owner_id and tab._plan_id == cast.plan_id and tab.signed_in
-
-
 def test_pages_load_nothing_before_sign_in(cast, tab):
     for handler in (PlanState.load_overview, PlanState.load_contacts, PlanState.load_meetings,
                     PlanState.load_threads, PlanState.load_access, PlanState.load_goal):
@@ -129,9 +149,3 @@ def test_language_accepts_only_known_codes(cast, tab):
     assert tab.lang == "nn"
 
 
-def test_sign_out_forgets_the_person_and_the_plan_data(cast, tab):
-    _sign_in(tab, cast.owner_id)
-    PlanState.load_overview.fn(tab)
-    assert tab.goals
-    SessionState.sign_out.fn(tab.parent_state)
-    assert _nothing_signed_in(tab) and tab.goals == [] and tab.header is None

@@ -17,8 +17,9 @@ def demo_mode_on() -> bool:
     return current.demo_mode and not current.is_production
 
 
-def sign_in_as(person_id: object) -> int:
-    """The person id to act as. Refused outside demo mode and for anything but an active account."""
+def account_for_demo_person(person_id: object) -> int:
+    """The account to start a session for. Refused outside demo mode and for anything but an
+    active account."""
     if not demo_mode_on():
         raise DemoSignInRefused("demo_mode_off")
     if not isinstance(person_id, int) or isinstance(person_id, bool):
@@ -27,4 +28,4 @@ def sign_in_as(person_id: object) -> int:
         account = session.exec(select(Account).where(Account.person_id == person_id)).first()
         if account is None or account.status != AccountStatus.ACTIVE.value:
             raise DemoSignInRefused("no_active_account")
-    return person_id
+        return account.id

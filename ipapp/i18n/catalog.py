@@ -34,6 +34,7 @@ MESSAGES: dict[str, dict[str, str]] = {
     },
     # Overview
     "overview.title_own": {"nb": "Min plan", "nn": "Planen min", "en": "My plan"},
+    "overview.title_unknown": {"nb": "Individuell plan", "nn": "Individuell plan", "en": "Individual plan"},
     "overview.title_other": {
         "nb": "Planen til {name}",
         "nn": "Planen til {name}",

@@ -2,6 +2,7 @@
 
 import reflex as rx
 
+from ipapp.components.native_form import native_form
 from ipapp.components.shell import page_shell
 from ipapp.components.text import t
 from ipapp.i18n import SUPPORTED_LOCALES
@@ -36,17 +37,27 @@ def me_page() -> rx.Component:
             *[_language_option(code) for code in SUPPORTED_LOCALES],
             class_name="card",
         ),
-        rx.el.button(t("me.sign_out"), on_click=SessionState.sign_out, class_name="button"),
+        # A plain form: the route ends the session and removes the cookie, also without scripts.
+        native_form(
+            rx.el.button(t("me.sign_out"), type="submit", class_name="button"),
+            action="/auth/sign-out",
+            method="post",
+        ),
     )
 
 
 def _demo_person(person) -> rx.Component:
+    # A form post: the route sets the HttpOnly session cookie and the page reloads with it.
     return rx.el.li(
-        rx.el.button(
-            rx.el.span(t("demo.sign_in_as"), " ", person.name, class_name="button-main"),
-            rx.el.span(person.role_label, class_name="button-sub"),
-            on_click=SessionState.sign_in_demo(person.id),
-            class_name="button button-block",
+        native_form(
+            rx.el.button(
+                rx.el.span(t("demo.sign_in_as"), " ", person.name, class_name="button-main"),
+                rx.el.span(person.role_label, class_name="button-sub"),
+                type="submit",
+                class_name="button button-block",
+            ),
+            action="/auth/demo/" + person.id.to_string(),
+            method="post",
         )
     )
 

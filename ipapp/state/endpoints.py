@@ -43,6 +43,7 @@ def endpoint(access: Access, *params: type) -> Callable:
             if len(args) != len(params) or not all(map(_fits, args, params)):
                 log.warning("refused %s: arguments do not fit %s", handler.__qualname__, params)
                 return None
+            self._resolve_session()  # every event: who is this, now?
             if access == "signed_in" and self._person_id is None:
                 return self._sign_in_redirect()
             return handler(self, *args)

@@ -46,7 +46,9 @@ class PlanState(SessionState):
 
     @rx.var
     def overview_title(self) -> str:
-        if self.header is None or self.header.viewer_is_owner:
+        if self.header is None:
+            return self._text("overview.title_unknown")
+        if self.header.viewer_is_owner:
             return self._text("overview.title_own")
         return self._text("overview.title_other", name=self.header.owner_given_name)
 

@@ -1,15 +1,17 @@
-"""Who is using this tab and in which language. The person id lives only on the server.
+"""Who is using this tab and in which language.
 
-Every public handler here is reachable by any browser with any arguments: each validates
-its input and changes nothing when refused.
+The person is resolved from the HttpOnly session cookie of the websocket handshake before every
+event (see ipapp.state.endpoints); nothing that grants access is kept in client-settable state.
+Every public handler here is reachable by any browser with any arguments.
 """
 
 import json
 import logging
+from http.cookies import CookieError, SimpleCookie
 
 import reflex as rx
 
-from ipapp.auth import demo
+from ipapp.auth import demo, sessions
 from ipapp.i18n import SUPPORTED_LOCALES, normalize_locale, translate
 from ipapp.services import people
 from ipapp.state.endpoints import endpoint
@@ -20,11 +22,27 @@ DEMO_ROUTE = "/demo"
 SIGN_IN_ROUTE = "/logg-inn"
 
 
+def session_cookie(cookie_header: str) -> str | None:
+    try:
+        jar = SimpleCookie(cookie_header or "")
+    except CookieError:
+        return None
+    morsel = jar.get(sessions.SESSION_COOKIE)
+    return morsel.value if morsel else None
+
+
+def _reset_descendants(state: rx.State) -> None:
+    for substate in state.substates.values():
+        substate.reset()
+        _reset_descendants(substate)
+
+
 class SessionState(rx.State):
     # The language is a preference, not a permission: a client may set it, so it is normalised on use.
     locale: str = rx.LocalStorage("nb", name="ipapp_locale", sync=True)
 
-    # Server-side only (underscore vars are never sent to or accepted from the browser).
+    # Server-side only (underscore vars are never sent to or accepted from the browser),
+    # refreshed from the session cookie before every event.
     _person_id: int | None = None
     _plan_id: int | None = None
 
@@ -54,42 +72,36 @@ class SessionState(rx.State):
         """For page loads: None when signed in, else the redirect to the sign-in page."""
         return self._sign_in_redirect() if self._person_id is None else None
 
+    def _resolve_session(self) -> None:
+        """Who sends this event, from the cookie; a revoked or expired session signs the tab out."""
+        active = sessions.resolve(session_cookie(self.router.headers.cookie))
+        person_id = active.person_id if active else None
+        if person_id == self._person_id:
+            return
+        root = self._session_root()
+        _reset_descendants(root)  # nothing of another person's (or a lapsed session's) plan stays
+        root._person_id = person_id
+        root._plan_id = people.first_plan_for(person_id) if person_id else None
+        viewer = people.describe(person_id, root.lang) if person_id else None
+        root.signed_in = viewer is not None
+        root.viewer_name = viewer.name if viewer else ""
+        root.viewer_role = viewer.role_label if viewer else ""
+
+    def _session_root(self) -> "SessionState":
+        state = self
+        while type(state) is not SessionState:
+            state = state.parent_state
+        return state
+
     @rx.event
     @endpoint("anyone")
     def load_demo_chooser(self):
         if not demo.demo_mode_on():
             return rx.redirect(SIGN_IN_ROUTE)
         self.demo_people = people.active_people(self.lang)
+        failed = "feil" in self.router.url.query_parameters
+        self.sign_in_error = self._text("demo.error") if failed else ""
         return self._set_html_lang()
-
-    @rx.event
-    @endpoint("anyone", int)
-    def sign_in_demo(self, person_id: int):
-        """Act as a demo person. Refused (nothing changes) outside demo mode or for unknown ids."""
-        try:
-            chosen = demo.sign_in_as(person_id)
-        except demo.DemoSignInRefused as refused:
-            log.warning("demo sign-in refused: %s", refused)
-            self.sign_in_error = self._text("demo.error")
-            return None
-        viewer = people.describe(chosen, self.lang)
-        self._person_id = chosen
-        self._plan_id = people.first_plan_for(chosen)
-        self.signed_in = True
-        self.sign_in_error = ""
-        self.viewer_name = viewer.name if viewer else ""
-        self.viewer_role = viewer.role_label if viewer else ""
-        return rx.redirect("/")
-
-    @rx.event
-    @endpoint("anyone")
-    def sign_out(self):
-        locale = self.locale
-        for substate in self.substates.values():
-            substate.reset()  # nothing of the plan stays in this tab's state
-        self.reset()
-        self.locale = locale
-        return rx.redirect(self._sign_in_route())
 
     @rx.event
     @endpoint("anyone", str)

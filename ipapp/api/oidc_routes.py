@@ -1,0 +1,157 @@
+"""The national login's two HTTP routes: /auth/oidc/start and /auth/oidc/callback.
+
+authlib keeps each flow's state, PKCE verifier and nonce in Starlette's signed session cookie, so
+the app needs `oidc_middleware()`. That cookie is only sent to /auth/oidc and lives 30 minutes.
+Any failure ends at the sign-in page with a generic message; the reason goes to the log.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import logging
+from urllib.parse import urlencode
+
+from authlib.integrations.base_client import OAuthError
+from starlette.middleware import Middleware
+from starlette.middleware.sessions import SessionMiddleware
+from starlette.requests import Request
+from starlette.responses import PlainTextResponse, RedirectResponse, Response
+from starlette.routing import Route
+
+from ipapp.auth import oidc
+from ipapp.auth.oidc import OidcError
+from ipapp.auth.sessions import SESSION_COOKIE, cookie_attributes, end_session, start_session
+from ipapp.config import OidcSettings, settings
+from ipapp.db import transaction
+from ipapp.models import SignInAttempt
+
+log = logging.getLogger(__name__)
+
+START_PATH = "/auth/oidc/start"
+CALLBACK_PATH = "/auth/oidc/callback"
+FLOW_COOKIE = "ipapp_oidc"
+FLOW_LIFETIME_SECONDS = 30 * 60
+SIGN_IN_PAGE = "/logg-inn"
+
+
+def oidc_middleware() -> list[Middleware]:
+    """The session middleware authlib needs, for `Starlette(middleware=...)` around `oidc_routes()`."""
+    s = settings()
+    # Its own key, derived from the identity key, so the cookie signature reveals nothing about it.
+    secret = hmac.new(s.identity_key.encode(), b"ipapp-oidc-flow-cookie", hashlib.sha256).hexdigest()
+    return [
+        Middleware(
+            SessionMiddleware,
+            secret_key=secret,
+            session_cookie=FLOW_COOKIE,
+            max_age=FLOW_LIFETIME_SECONDS,
+            path="/auth/oidc",
+            same_site="lax",  # the provider's redirect back to us is a top-level GET: Lax sends it
+            https_only=s.public_origin.startswith("https://"),
+        )
+    ]
+
+
+def oidc_routes() -> list[Route]:
+    return [Route(START_PATH, start, methods=["GET"]), Route(CALLBACK_PATH, callback, methods=["GET"])]
+
+
+def _failure(feil: str) -> Response:
+    response = RedirectResponse(f"{SIGN_IN_PAGE}?{urlencode({'feil': feil})}", status_code=303)
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+async def start(request: Request) -> Response:
+    config = settings().oidc
+    if config is None:
+        return PlainTextResponse("Not Found", status_code=404)
+    client = oidc.oauth_client(config)
+    try:
+        await oidc.provider_metadata(client, config)
+        extra = {"acr_values": config.min_acr} if config.min_acr else {}
+        response = await client.authorize_redirect(
+            request, f"{settings().public_origin}{CALLBACK_PATH}", **extra
+        )
+    except OidcError as err:
+        log.warning("OpenID Connect sign-in could not start: %s", err)
+        return _failure("innlogging")
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+async def callback(request: Request) -> Response:
+    config = settings().oidc
+    if config is None:
+        return PlainTextResponse("Not Found", status_code=404)
+    try:
+        account_id = await _complete(request, config)
+    except OidcError as err:
+        log.warning("OpenID Connect sign-in refused: %s", err)
+        _record_failure(request)
+        return _failure("ukjent" if err.code == "unknown_identity" else "innlogging")
+    end_session(request.cookies.get(SESSION_COOKIE))  # a sign-in replaces this browser's old session
+    raw = start_session(account_id, device_label=request.headers.get("user-agent", ""))
+    response = RedirectResponse("/", status_code=303)
+    response.headers["Cache-Control"] = "no-store"
+    response.set_cookie(value=raw, **cookie_attributes(secure=settings().public_origin.startswith("https://")))
+    return response
+
+
+def _one(request: Request, name: str, code: str) -> str | None:
+    # A repeated parameter is refused: which copy a library would read is a guess.
+    values = request.query_params.getlist(name)
+    if len(values) > 1:
+        raise OidcError(code, f"{len(values)} {name} parameters")
+    return values[0] if values else None
+
+
+async def _complete(request: Request, config: OidcSettings) -> int:
+    client = oidc.oauth_client(config)
+    state = _one(request, "state", "state")
+    if not state:
+        raise OidcError("state", "no state parameter")
+    # The flow must have started in this browser; its data is used once, whatever happens next.
+    flow = await client.framework.get_state_data(request.session, state)
+    await client.framework.clear_state_data(request.session, state)
+    if not flow or not flow.get("nonce") or not flow.get("code_verifier"):
+        raise OidcError("state", "no flow for this state in this browser")
+    error = _one(request, "error", "provider")
+    if False:
+        raise OidcError("provider", f"the provider answered error={error[:100]!r}")
+    metadata = await oidc.provider_metadata(client, config)
+    # RFC 9207: the authorization response names its issuer, against mix-up attacks.
+    iss = _one(request, "iss", "iss")
+    if (iss is not None or metadata.get("authorization_response_iss_parameter_supported")) and iss != config.issuer:
+        raise OidcError("iss", f"authorization response iss {iss!r}")
+    code = _one(request, "code", "code")
+    if not code:
+        raise OidcError("code", "no code parameter")
+    try:
+        token = await client.fetch_access_token(
+            code=code, code_verifier=flow["code_verifier"], redirect_uri=flow["redirect_uri"]
+        )
+    except OAuthError as exc:  # e.g. invalid_grant: a used, expired or foreign code
+        raise OidcError("code", f"token endpoint: {exc.error} {exc.description!r}") from exc
+    except Exception as exc:  # network or a non-OAuth answer
+        raise OidcError("provider", f"token endpoint: {exc!r}") from exc
+    try:
+        claims = await oidc.verify_id_token(client, token, flow["nonce"], config)
+    except OidcError:
+        raise
+    except Exception as exc:  # e.g. the key set could not be fetched
+        raise OidcError("provider", f"ID token verification: {exc!r}") from exc
+    account_id = oidc.account_for_identity(claims)
+    if account_id is None:
+        raise OidcError("unknown_identity", "no active account for this identity")
+    return account_id
+
+
+def _record_failure(request: Request) -> None:
+    address = request.client.host if request.client else "unknown"
+    try:
+        with transaction() as session:
+            session.add(SignInAttempt(client_key=oidc.client_key(address), kind="oidc", succeeded=False))
+    except Exception:  # the refusal stands even if it cannot be counted
+        log.exception("could not record a failed OpenID Connect sign-in")

@@ -1,0 +1,66 @@
+"""Plain HTTP routes that start and end sessions. Only a route can set an HttpOnly cookie; the page
+then reloads so the websocket handshake carries it, and every event resolves the person from it."""
+
+import logging
+from urllib.parse import urlsplit
+
+from starlette.requests import Request
+from starlette.responses import PlainTextResponse, RedirectResponse, Response
+from starlette.routing import Route
+
+from ipapp.auth import demo, sessions
+from ipapp.config import settings
+
+log = logging.getLogger(__name__)
+
+
+def _same_origin(request: Request) -> bool:
+    """Refuse cross-site form posts (login CSRF): the Origin must be ours when a browser sends one."""
+    origin = request.headers.get("origin")
+    if origin is None:
+        return True  # not sent by some browsers for same-origin POSTs; SameSite=Lax covers the rest
+    expected = urlsplit(settings().public_origin)
+    given = urlsplit(origin)
+    own_host = request.headers.get("host", "")
+    return (given.scheme, given.netloc) == (expected.scheme, expected.netloc) or given.netloc == own_host
+
+
+def _secure() -> bool:
+    return settings().public_origin.startswith("https://")
+
+
+def signed_in_response(raw_session_id: str, to: str = "/") -> Response:
+    response = RedirectResponse(to, status_code=303)
+    response.set_cookie(value=raw_session_id, **sessions.cookie_attributes(_secure()))
+    return response
+
+
+async def demo_sign_in(request: Request) -> Response:
+    if not demo.demo_mode_on():
+        return PlainTextResponse("Not found", status_code=404)
+    if not _same_origin(request):
+        return PlainTextResponse("Forbidden", status_code=403)
+    raw_id = request.path_params.get("person_id", "")
+    try:
+        account_id = demo.account_for_demo_person(int(raw_id) if raw_id.isdigit() else None)
+    except demo.DemoSignInRefused as refused:
+        log.warning("demo sign-in refused: %s", refused)
+        return RedirectResponse("/demo?feil=1", status_code=303)
+    raw = sessions.start_session(account_id, request.headers.get("user-agent", "")[:200])
+    return signed_in_response(raw)
+
+
+async def sign_out(request: Request) -> Response:
+    if not _same_origin(request):
+        return PlainTextResponse("Forbidden", status_code=403)
+    sessions.end_session(request.cookies.get(sessions.SESSION_COOKIE))
+    response = RedirectResponse("/demo" if demo.demo_mode_on() else "/logg-inn", status_code=303)
+    response.delete_cookie(sessions.SESSION_COOKIE, path="/")
+    return response
+
+
+def session_routes() -> list[Route]:
+    return [
+        Route("/auth/demo/{person_id}", demo_sign_in, methods=["POST"]),
+        Route("/auth/sign-out", sign_out, methods=["POST"]),
+    ]

@@ -1,0 +1,95 @@
+"""Server-side WebAuthn challenges: random (or given) bytes, kept only as a SHA-256 hash,
+bound to one purpose and optionally one account, valid for two minutes, usable exactly once.
+
+The browser never tells us which challenge it means by anything but the challenge itself
+(it comes back inside clientDataJSON), so the hash is the lookup key.
+"""
+
+import hashlib
+import secrets
+from datetime import timedelta
+
+from sqlmodel import col, delete, update
+
+from ipapp.db import transaction
+from ipapp.models import AuthChallenge, utcnow
+
+PURPOSES = frozenset({"register", "authenticate", "sign_consent"})
+CHALLENGE_LIFETIME = timedelta(minutes=2)
+RANDOM_CHALLENGE_BYTES = 32
+# A given challenge (consent signing: SHA-256 of the document plus a nonce) must still be
+# unguessable and unique, so it may not be shorter than a random one.
+MIN_CHALLENGE_BYTES = 32
+MAX_CHALLENGE_BYTES = 1024
+
+
+def _hash(challenge: bytes) -> str:
+    return hashlib.sha256(challenge).hexdigest()
+
+
+def _check_purpose(purpose: str) -> None:
+    # A wrong purpose is a programming error on our side, not browser input.
+    if purpose not in PURPOSES:
+        raise ValueError(f"unknown challenge purpose {purpose!r}")
+
+
+def issue(purpose: str, account_id: int | None = None, challenge: bytes | None = None) -> bytes:
+    """Store a new challenge and return its bytes (32 random bytes unless one is given)."""
+    _check_purpose(purpose)
+    if challenge is None:
+        challenge = secrets.token_bytes(RANDOM_CHALLENGE_BYTES)
+    elif not isinstance(challenge, bytes) or not MIN_CHALLENGE_BYTES <= len(challenge) <= MAX_CHALLENGE_BYTES:
+        raise ValueError(f"a given challenge must be {MIN_CHALLENGE_BYTES}-{MAX_CHALLENGE_BYTES} bytes")
+    now = utcnow()
+    with transaction() as session:
+        session.add(
+            AuthChallenge(
+                purpose=purpose,
+                challenge_hash=_hash(challenge),
+                account_id=account_id,
+                created_at=now,
+                expires_at=now + CHALLENGE_LIFETIME,
+            )
+        )
+    return challenge
+
+
+def consume(purpose: str, challenge: bytes, account_id: int | None = None) -> bool:
+    """True exactly once for a challenge we issued for this purpose and this account, before it expires.
+
+    The account must match exactly: a challenge bound to an account is refused without that
+    account, and an unbound one is refused with an account, so issuer and consumer must agree.
+    A single conditional UPDATE marks it used, so of two concurrent consumers only one sees a row.
+    """
+    _check_purpose(purpose)
+    if not isinstance(challenge, bytes) or not challenge or len(challenge) > MAX_CHALLENGE_BYTES:
+        return False
+    if account_id is not None and not isinstance(account_id, int):
+        return False
+    now = utcnow()
+    account_matches = (
+        col(AuthChallenge.account_id).is_(None)
+        if account_id is None
+        else AuthChallenge.account_id == account_id
+    )
+    with transaction() as session:
+        result = session.exec(
+            update(AuthChallenge)
+            .where(
+                AuthChallenge.challenge_hash == _hash(challenge),
+                AuthChallenge.purpose == purpose,
+                account_matches,
+                col(AuthChallenge.used_at).is_(None),
+                AuthChallenge.expires_at > now,
+            )
+            .values(used_at=now)
+        )
+        return result.rowcount == 1
+
+
+def purge_expired(older_than: timedelta = timedelta(hours=1)) -> int:
+    """Delete challenges that expired more than `older_than` ago; returns how many (housekeeping)."""
+    cutoff = utcnow() - older_than
+    with transaction() as session:
+        result = session.exec(delete(AuthChallenge).where(AuthChallenge.expires_at < cutoff))
+        return result.rowcount

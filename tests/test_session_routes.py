@@ -1,0 +1,124 @@
+"""Starting and ending sessions over plain HTTP: the cookie is HttpOnly and SameSite=Lax, demo
+sign-in exists only in demo mode, cross-site posts are refused, and sign-out really ends it."""
+
+import pytest
+from sqlmodel import SQLModel, select
+from starlette.applications import Starlette
+from starlette.testclient import TestClient
+
+from ipapp import db
+from ipapp.api.session_routes import session_routes
+from ipapp.auth import sessions
+from ipapp.config import reset_settings_cache
+from ipapp.demo.seed import load_demo
+from ipapp.models import Account, Person, WebSession
+
+ORIGIN = "http://localhost:3000"
+
+
+@pytest.fixture
+def cast(tmp_path, monkeypatch):
+    monkeypatch.setenv("IPAPP_ENV", "development")
+    monkeypatch.setenv("IPAPP_DEMO", "1")
+    monkeypatch.setenv("IPAPP_ORIGIN", ORIGIN)
+    reset_settings_cache()
+    engine = db.make_engine(f"sqlite:///{tmp_path}/routes.sqlite3")
+    SQLModel.metadata.create_all(engine)
+    db.use_engine(engine)
+    with db.transaction() as session:
+        demo = load_demo(session)
+    yield demo
+    db.use_engine(None)
+    reset_settings_cache()
+    engine.dispose()
+
+
+@pytest.fixture
+def client():
+    return TestClient(Starlette(routes=session_routes()), base_url=ORIGIN, follow_redirects=False)
+
+
+def _session_count() -> int:
+    with db.transaction() as session:
+        return len(session.exec(select(WebSession)).all())
+
+
+def test_demo_sign_in_sets_an_httponly_lax_cookie_for_a_new_server_session(cast, client):
+    response = client.post(f"/auth/demo/{cast.owner_id}", headers={"origin": ORIGIN})
+    assert response.status_code == 303 and response.headers["location"] == "/"
+    set_cookie = response.headers["set-cookie"].lower()
+    assert "httponly" in set_cookie and "samesite=lax" in set_cookie and "path=/" in set_cookie
+    raw = response.cookies[sessions.SESSION_COOKIE]
+    assert len(raw) >= 32  # >= 128 bits of randomness, url-safe
+    assert sessions.resolve(raw).person_id == cast.owner_id
+    with db.transaction() as session:  # only the hash is stored
+        assert session.exec(select(WebSession.session_hash)).all() != [raw]
+
+
+def test_each_sign_in_gets_a_new_session_id(cast, client):
+    first = client.post(f"/auth/demo/{cast.owner_id}").cookies[sessions.SESSION_COOKIE]
+    second = client.post(f"/auth/demo/{cast.owner_id}").cookies[sessions.SESSION_COOKIE]
+    assert first != second
+
+
+@pytest.mark.parametrize("person", ["abc", "0", "999999", "-1", "1.0"])
+def test_unknown_people_get_a_message_and_no_session(cast, client, person):
+    response = client.post(f"/auth/demo/{person}", headers={"origin": ORIGIN})
+    assert response.status_code in (303, 404)
+    assert sessions.SESSION_COOKIE not in response.cookies and _session_count() == 0
+
+
+def test_a_disabled_account_cannot_sign_in(cast, client):
+    with db.transaction() as session:
+        account = session.exec(select(Account).where(Account.person_id == cast.owner_id)).one()
+        account.status = "disabled"
+        session.add(account)
+    response = client.post(f"/auth/demo/{cast.owner_id}")
+    assert response.headers["location"] == "/demo?feil=1" and _session_count() == 0
+
+
+def test_a_cross_site_post_is_refused(cast, client):
+    response = client.post(f"/auth/demo/{cast.owner_id}", headers={"origin": "https://evil.example"})
+    assert response.status_code == 403 and _session_count() == 0
+
+
+def test_demo_sign_in_does_not_exist_outside_demo_mode(cast, client, monkeypatch):
+    monkeypatch.delenv("IPAPP_DEMO")
+    reset_settings_cache()
+    response = client.post(f"/auth/demo/{cast.owner_id}")
+    assert response.status_code == 404 and _session_count() == 0
+
+
+def test_sign_out_ends_the_session_and_the_old_cookie_is_rejected(cast, client):
+    raw = client.post(f"/auth/demo/{cast.owner_id}").cookies[sessions.SESSION_COOKIE]
+    client.cookies.set(sessions.SESSION_COOKIE, raw)
+    response = client.post("/auth/sign-out", headers={"origin": ORIGIN})
+    assert response.status_code == 303 and response.headers["location"] == "/demo"
+    assert 'ipapp_session="";' in response.headers["set-cookie"] or "max-age=0" in response.headers["set-cookie"].lower()
+    assert sessions.resolve(raw) is None
+
+
+def test_sessions_expire_when_idle_and_at_their_end(cast, client):
+    from datetime import timedelta
+
+    raw = client.post(f"/auth/demo/{cast.owner_id}").cookies[sessions.SESSION_COOKIE]
+    with db.transaction() as session:
+        row = session.exec(select(WebSession)).one()
+        row.last_seen_at = row.last_seen_at - sessions.IDLE_TIMEOUT - timedelta(seconds=1)
+        session.add(row)
+    assert sessions.resolve(raw) is None
+    raw = client.post(f"/auth/demo/{cast.owner_id}").cookies[sessions.SESSION_COOKIE]
+    with db.transaction() as session:
+        row = session.exec(select(WebSession).where(WebSession.revoked_at.is_(None))).all()[-1]
+        row.expires_at = row.created_at
+        session.add(row)
+    assert sessions.resolve(raw) is None
+
+
+def test_sign_out_everywhere_ends_every_session_of_the_account(cast, client):
+    raws = [client.post(f"/auth/demo/{cast.owner_id}").cookies[sessions.SESSION_COOKIE] for _ in range(3)]
+    with db.transaction() as session:
+        person = session.get(Person, cast.owner_id)
+        account_id = session.exec(select(Account.id).where(Account.person_id == person.id)).one()
+    sessions.end_all_sessions(account_id)
+    assert [sessions.resolve(raw) for raw in raws] == [None, None, None]
