@@ -3,6 +3,7 @@
 import reflex as rx
 from starlette.applications import Starlette
 
+from ipapp.api.oidc_routes import oidc_middleware, oidc_routes
 from ipapp.api.session_routes import session_routes
 
 from ipapp.i18n import translate
@@ -26,7 +27,9 @@ def _title(key: str) -> str:
 
 app = rx.App(
     html_lang="nb",
-    api_transformer=Starlette(routes=session_routes()),
+    api_transformer=Starlette(
+        routes=[*session_routes(), *oidc_routes()], middleware=oidc_middleware()
+    ),
     stylesheets=["/ipapp.css"],
     head_components=[
         rx.el.meta(name="theme-color", content="#1f4e5f"),

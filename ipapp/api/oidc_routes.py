@@ -13,6 +13,7 @@ import logging
 from urllib.parse import urlencode
 
 from authlib.integrations.base_client import OAuthError
+from starlette.concurrency import run_in_threadpool
 from starlette.middleware import Middleware
 from starlette.middleware.sessions import SessionMiddleware
 from starlette.requests import Request
@@ -89,10 +90,11 @@ async def callback(request: Request) -> Response:
         account_id = await _complete(request, config)
     except OidcError as err:
         log.warning("OpenID Connect sign-in refused: %s", err)
-        _record_failure(request)
+        await run_in_threadpool(_record_failure, request)
         return _failure("ukjent" if err.code == "unknown_identity" else "innlogging")
-    end_session(request.cookies.get(SESSION_COOKIE))  # a sign-in replaces this browser's old session
-    raw = start_session(account_id, device_label=request.headers.get("user-agent", ""))
+    # The database calls block, so they run off the event loop that also serves every websocket.
+    await run_in_threadpool(end_session, request.cookies.get(SESSION_COOKIE))  # replaces the old one
+    raw = await run_in_threadpool(start_session, account_id, request.headers.get("user-agent", ""))
     response = RedirectResponse("/", status_code=303)
     response.headers["Cache-Control"] = "no-store"
     response.set_cookie(value=raw, **cookie_attributes(secure=settings().public_origin.startswith("https://")))
@@ -108,6 +110,7 @@ def _one(request: Request, name: str, code: str) -> str | None:
 
 
 async def _complete(request: Request, config: OidcSettings) -> int:
+    """authlib's `authorize_access_token`, step by step, with every check of ours in between."""
     client = oidc.oauth_client(config)
     state = _one(request, "state", "state")
     if not state:
@@ -118,13 +121,13 @@ async def _complete(request: Request, config: OidcSettings) -> int:
     if not flow or not flow.get("nonce") or not flow.get("code_verifier"):
         raise OidcError("state", "no flow for this state in this browser")
     error = _one(request, "error", "provider")
-    if False:
+    if error is not None:
         raise OidcError("provider", f"the provider answered error={error[:100]!r}")
     metadata = await oidc.provider_metadata(client, config)
     # RFC 9207: the authorization response names its issuer, against mix-up attacks.
     iss = _one(request, "iss", "iss")
     if (iss is not None or metadata.get("authorization_response_iss_parameter_supported")) and iss != config.issuer:
-        raise OidcError("iss", f"authorization response iss {iss!r}")
+        raise OidcError("iss", f"authorization response iss {iss if iss is None else iss[:200]!r}")
     code = _one(request, "code", "code")
     if not code:
         raise OidcError("code", "no code parameter")
@@ -142,7 +145,7 @@ async def _complete(request: Request, config: OidcSettings) -> int:
         raise
     except Exception as exc:  # e.g. the key set could not be fetched
         raise OidcError("provider", f"ID token verification: {exc!r}") from exc
-    account_id = oidc.account_for_identity(claims)
+    account_id = await run_in_threadpool(oidc.account_for_identity, claims)
     if account_id is None:
         raise OidcError("unknown_identity", "no active account for this identity")
     return account_id

@@ -224,6 +224,26 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "Signing in did not work. Please try again.",
     },
     "signin.title": {"nb": "Logg inn", "nn": "Logg inn", "en": "Sign in"},
+    "signin.national": {
+        "nb": "Logg inn med ID-porten",
+        "nn": "Logg inn med ID-porten",
+        "en": "Sign in with ID-porten",
+    },
+    "signin.national_help": {
+        "nb": "Du logger inn med BankID, MinID eller Buypass, slik du gjør hos NAV og Helsenorge.",
+        "nn": "Du loggar inn med BankID, MinID eller Buypass, slik du gjer hos NAV og Helsenorge.",
+        "en": "You sign in with BankID, MinID or Buypass, as you do at NAV and Helsenorge.",
+    },
+    "signin.error.innlogging": {
+        "nb": "Innloggingen ble ikke fullført. Prøv igjen.",
+        "nn": "Innlogginga vart ikkje fullført. Prøv igjen.",
+        "en": "Signing in was not completed. Please try again.",
+    },
+    "signin.error.ukjent": {
+        "nb": "Vi fant deg ikke i ipapp. Be koordinatoren din om en invitasjon.",
+        "nn": "Vi fann deg ikkje i ipapp. Be koordinatoren din om ein invitasjon.",
+        "en": "We could not find you in ipapp. Ask your coordinator for an invitation.",
+    },
     "signin.not_yet": {
         "nb": "Innlogging er ikke slått på her ennå. Kontakt koordinatoren din.",
         "nn": "Innlogging er ikkje slått på her enno. Kontakt koordinatoren din.",

@@ -85,7 +85,20 @@ def demo_page() -> rx.Component:
 def sign_in_page() -> rx.Component:
     return _bare_page(
         rx.el.h1(t("signin.title"), class_name="page-title"),
-        rx.el.p(t("signin.not_yet"), class_name="lead"),
+        rx.cond(
+            SessionState.sign_in_error != "",
+            rx.el.p(SessionState.sign_in_error, role="alert", class_name="notice notice-error"),
+        ),
+        rx.cond(
+            SessionState.national_login_available,
+            rx.el.div(
+                # A plain link: the route redirects to ID-porten and back, no script needed.
+                rx.el.a(t("signin.national"), href="/auth/oidc/start", class_name="button button-block"),
+                rx.el.p(t("signin.national_help"), class_name="detail"),
+                class_name="stack",
+            ),
+            rx.el.p(t("signin.not_yet"), class_name="lead"),
+        ),
     )
 
 
