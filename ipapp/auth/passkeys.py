@@ -91,6 +91,8 @@ class PasskeyError(Exception):
 
 def _refuse(code: str, detail: str, level: int = logging.INFO) -> PasskeyError:
     """Log why, and return the error to raise (so call sites read `raise _refuse(...)`)."""
+    # Details can quote browser input (an origin, a parser message): keep it to one short log line.
+    detail = "".join(ch if ch.isprintable() else f"\\x{ord(ch):02x}" for ch in detail[:500])
     log.log(level, "passkey refused (%s): %s", code, detail)
     return PasskeyError(code, detail)
 
