@@ -4,10 +4,11 @@ import reflex as rx
 from starlette.applications import Starlette
 
 from ipapp.api.oidc_routes import oidc_middleware, oidc_routes
+from ipapp.api.passkey_routes import passkey_routes
 from ipapp.api.session_routes import session_routes
 
 from ipapp.i18n import translate
-from ipapp.pages.account_pages import demo_page, me_page, sign_in_page
+from ipapp.pages.account_pages import demo_page, invitation_page, me_page, sign_in_page
 from ipapp.pages.overview import overview_page
 from ipapp.pages.plan_pages import (
     contacts_page,
@@ -17,7 +18,9 @@ from ipapp.pages.plan_pages import (
     sharing_page,
 )
 from ipapp.state.plan import PlanState
+from ipapp.state.me import MeState
 from ipapp.state.session import SessionState
+from ipapp.state.sign_in import InvitationState, SignInState
 
 
 def _title(key: str) -> str:
@@ -28,7 +31,7 @@ def _title(key: str) -> str:
 app = rx.App(
     html_lang="nb",
     api_transformer=Starlette(
-        routes=[*session_routes(), *oidc_routes()], middleware=oidc_middleware()
+        routes=[*session_routes(), *passkey_routes(), *oidc_routes()], middleware=oidc_middleware()
     ),
     stylesheets=["/ipapp.css"],
     head_components=[
@@ -44,6 +47,8 @@ app.add_page(contacts_page, route="/kontakter", title=_title("contacts.title"), 
 app.add_page(meetings_page, route="/moter", title=_title("meetings.title"), on_load=PlanState.load_meetings)
 app.add_page(messages_page, route="/meldinger", title=_title("messages.title"), on_load=PlanState.load_threads)
 app.add_page(sharing_page, route="/deling", title=_title("sharing.title"), on_load=PlanState.load_access)
-app.add_page(me_page, route="/meg", title=_title("me.title"), on_load=PlanState.load_me)
+app.add_page(me_page, route="/meg", title=_title("me.title"), on_load=[PlanState.load_me, MeState.load_passkeys])
 app.add_page(demo_page, route="/demo", title=_title("demo.title"), on_load=SessionState.load_demo_chooser)
-app.add_page(sign_in_page, route="/logg-inn", title=_title("signin.title"), on_load=SessionState.load_sign_in)
+app.add_page(sign_in_page, route="/logg-inn", title=_title("signin.title"), on_load=SignInState.load_sign_in)
+app.add_page(invitation_page, route="/invitasjon/[code]", title=_title("invitation.title"),
+             on_load=InvitationState.load_invitation)

@@ -93,7 +93,7 @@ class Decision:
 SHARING_ACTIONS = frozenset({Action.MANAGE_SHARING, Action.SIGN_CONSENT, Action.WITHDRAW_CONSENT})
 CONTENT_ACTIONS = frozenset({Action.READ, Action.WRITE})
 
-ALLOW_REASONS = frozenset({"owner", "guardian", "coordinator", "grant"})
+ALLOW_REASONS = frozenset({"owner", "guardian", "coordinator", "grant", "unit_admin"})  # unit_admin: may_invite only
 DENY_REASONS = frozenset(
     {
         "unknown_action",  # action is not an Action value
@@ -101,6 +101,7 @@ DENY_REASONS = frozenset(
         "section_not_applicable",  # a section was given for a sharing/consent action
         "section_required",  # READ/WRITE without a section
         "unknown_actor",  # no person (not signed in)
+        "may_not_invite",  # may_invite: neither the plan's coordinator nor a unit admin
         "no_relation",  # a stranger to this plan
         "unit_admin_no_content",  # a unit admin with no other relation to this plan
         "guardian_not_acting",  # a guardianship outside its dates, or the owner has turned 16
@@ -418,3 +419,15 @@ def _parse_sections(sections: object) -> frozenset[Section] | None:
     if any(p is None or p is _NO_SECTION for p in parsed):
         return None
     return frozenset(parsed)  # type: ignore[arg-type]
+
+
+def may_invite(actor: Actor, plan: PlanFacts, now: datetime) -> Decision:
+    """Creating accounts and invitations for a plan: its current coordinator, or a unit admin
+    (the coordinating unit), who sees no content but manages people and plans."""
+    if actor.person_id is None:
+        return _deny("unknown_actor")
+    if actor.person_id == plan.coordinator_person_id:
+        return Decision(True, "coordinator", ActingAs.COORDINATOR)
+    if actor.is_unit_admin:
+        return Decision(True, "unit_admin", ActingAs.UNIT_ADMIN)
+    return _deny("may_not_invite")

@@ -6,7 +6,9 @@ from ipapp.components.native_form import native_form
 from ipapp.components.shell import page_shell
 from ipapp.components.text import t
 from ipapp.i18n import SUPPORTED_LOCALES
+from ipapp.state.me import MeState
 from ipapp.state.session import SessionState
+from ipapp.state.sign_in import InvitationState, SignInState
 
 
 def _language_option(code: str) -> rx.Component:
@@ -23,6 +25,47 @@ def _language_option(code: str) -> rx.Component:
     )
 
 
+def _passkey_row(row) -> rx.Component:
+    return rx.el.li(
+        rx.el.p(rx.el.strong(row.label)),
+        rx.el.p(t("me.passkey_added"), " ", row.added, class_name="detail"),
+        rx.cond(row.last_used != "", rx.el.p(t("me.passkey_last_used"), " ", row.last_used, class_name="detail")),
+        rx.el.details(
+            rx.el.summary(t("me.passkey_rename")),
+            rx.el.form(
+                rx.el.label(t("me.passkey_name"), html_for="label-" + row.id.to_string()),
+                rx.el.input(id="label-" + row.id.to_string(), name="label", default_value=row.label,
+                            max_length=100, class_name="input"),
+                rx.el.input(type="hidden", name="passkey_id", value=row.id.to_string()),
+                rx.el.button(t("me.passkey_save"), type="submit", class_name="button"),
+                on_submit=MeState.rename_from_form,
+                class_name="stack",
+            ),
+        ),
+        rx.el.details(
+            rx.el.summary(t("me.passkey_remove")),
+            rx.el.p(t("me.passkey_remove_warning")),
+            rx.el.button(t("me.passkey_remove_confirm"), type="button",
+                         on_click=MeState.remove_passkey(row.id), class_name="button button-danger"),
+        ),
+        class_name="access-row",
+    )
+
+
+def _passkeys_section() -> rx.Component:
+    return rx.el.section(
+        rx.el.h2(t("me.passkeys"), id="passkeys-heading"),
+        rx.cond(MeState.notice != "", rx.el.p(MeState.notice, role="status", class_name="notice")),
+        rx.cond(MeState.problem != "", rx.el.p(MeState.problem, role="alert", class_name="notice notice-error")),
+        rx.cond(
+            MeState.passkeys.length() > 0,
+            rx.el.ul(rx.foreach(MeState.passkeys, _passkey_row), class_name="plain-list card"),
+            rx.el.p(t("me.no_passkeys"), class_name="muted"),
+        ),
+        aria_labelledby="passkeys-heading",
+    )
+
+
 def me_page() -> rx.Component:
     return page_shell(
         t("me.title"),
@@ -32,6 +75,7 @@ def me_page() -> rx.Component:
             rx.el.p(SessionState.viewer_role, class_name="detail"),
             class_name="card",
         ),
+        _passkeys_section(),
         rx.el.fieldset(
             rx.el.legend(t("me.language")),
             *[_language_option(code) for code in SUPPORTED_LOCALES],
@@ -43,6 +87,8 @@ def me_page() -> rx.Component:
             action="/auth/sign-out",
             method="post",
         ),
+        rx.el.button(t("me.sign_out_everywhere"), type="button", on_click=MeState.sign_out_everywhere,
+                     class_name="button button-secondary"),
     )
 
 
@@ -85,20 +131,70 @@ def demo_page() -> rx.Component:
 def sign_in_page() -> rx.Component:
     return _bare_page(
         rx.el.h1(t("signin.title"), class_name="page-title"),
+        rx.el.p(t("signin.passkey_help"), class_name="lead"),
         rx.cond(
-            SessionState.sign_in_error != "",
-            rx.el.p(SessionState.sign_in_error, role="alert", class_name="notice notice-error"),
+            SignInState.sign_in_error != "",
+            rx.el.p(SignInState.sign_in_error, role="alert", class_name="notice notice-error"),
         ),
-        rx.cond(
-            SessionState.national_login_available,
-            rx.el.div(
-                # A plain link: the route redirects to ID-porten and back, no script needed.
-                rx.el.a(t("signin.national"), href="/auth/oidc/start", class_name="button button-block"),
-                rx.el.p(t("signin.national_help"), class_name="detail"),
-                class_name="stack",
+        rx.el.div(
+            rx.el.button(
+                rx.cond(SignInState.busy, t("signin.passkey_busy"), t("signin.passkey")),
+                type="button",
+                disabled=SignInState.busy | (SignInState.passkey_script == ""),
+                # The options are prepared at page load, so the ceremony runs inside the tap.
+                on_click=[
+                    SignInState.passkey_started,
+                    rx.call_script(SignInState.passkey_script, callback=SignInState.passkey_result),
+                ],
+                class_name="button button-block",
             ),
-            rx.el.p(t("signin.not_yet"), class_name="lead"),
+            rx.cond(
+                SignInState.national_login_available,
+                rx.fragment(
+                    # A plain link: the route redirects to ID-porten and back, no script needed.
+                    rx.el.a(t("signin.national"), href="/auth/oidc/start",
+                            class_name="button button-block button-secondary"),
+                    rx.el.p(t("signin.national_help"), class_name="detail"),
+                ),
+            ),
+            class_name="stack",
         ),
+        rx.el.h2(t("signin.what_is_passkey")),
+        rx.el.p(t("signin.passkey_explained")),
+        rx.el.p(t("signin.no_account")),
+        rx.cond(SignInState.demo_available, rx.el.p(rx.el.a(t("signin.try_demo"), href="/demo"))),
     )
 
 
+def invitation_page() -> rx.Component:
+    return _bare_page(
+        rx.el.h1(t("invitation.title"), class_name="page-title"),
+        rx.cond(
+            InvitationState.problem != "",
+            rx.el.p(InvitationState.problem, role="alert", class_name="notice notice-error"),
+            rx.cond(
+                InvitationState.opened,
+                rx.fragment(
+                    rx.el.p(t("invitation.hello"), " ", InvitationState.invited_name, "!", class_name="lead"),
+                    rx.el.p(t("invitation.explain")),
+                    rx.el.p(t("signin.passkey_explained")),
+                    rx.cond(
+                        InvitationState.sign_in_error != "",
+                        rx.el.p(InvitationState.sign_in_error, role="alert", class_name="notice notice-error"),
+                    ),
+                    rx.el.button(
+                        rx.cond(InvitationState.busy, t("invitation.busy"), t("invitation.create_passkey")),
+                        type="button",
+                        disabled=InvitationState.busy | (InvitationState.register_script == ""),
+                        on_click=[
+                            InvitationState.register_started,
+                            rx.call_script(InvitationState.register_script,
+                                           callback=InvitationState.register_result),
+                        ],
+                        class_name="button button-block",
+                    ),
+                ),
+                rx.el.p(t("status.loading"), role="status", class_name="status"),
+            ),
+        ),
+    )

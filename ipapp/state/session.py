@@ -12,7 +12,6 @@ from http.cookies import CookieError, SimpleCookie
 import reflex as rx
 
 from ipapp.auth import demo, sessions
-from ipapp.config import settings
 from ipapp.i18n import SUPPORTED_LOCALES, normalize_locale, translate
 from ipapp.services import people
 from ipapp.state.endpoints import endpoint
@@ -20,7 +19,6 @@ from ipapp.state.endpoints import endpoint
 log = logging.getLogger(__name__)
 
 DEMO_ROUTE = "/demo"
-SIGN_IN_FAILURES = ("innlogging", "ukjent")
 SIGN_IN_ROUTE = "/logg-inn"
 
 
@@ -53,7 +51,6 @@ class SessionState(rx.State):
     viewer_role: str = ""
     demo_people: list[people.PersonView] = []
     sign_in_error: str = ""
-    national_login_available: bool = False
 
     @rx.var
     def lang(self) -> str:
@@ -115,19 +112,4 @@ class SessionState(rx.State):
         if self._person_id is not None:
             viewer = people.describe(self._person_id, self.lang)
             self.viewer_role = viewer.role_label if viewer else ""
-        return self._set_html_lang()
-
-    @rx.event
-    @endpoint("anyone")
-    def load_sign_in(self):
-        if demo.demo_mode_on():
-            return rx.redirect(DEMO_ROUTE)
-        if self._person_id is not None:
-            return rx.redirect("/")
-        self.national_login_available = settings().oidc is not None
-        failure = self.router.url.query_parameters.get("feil", "")
-        # Only these known codes become a message; anything else in the URL is ignored.
-        self.sign_in_error = (
-            self._text(f"signin.error.{failure}") if failure in SIGN_IN_FAILURES else ""
-        )
         return self._set_html_lang()

@@ -1,0 +1,86 @@
+"""HTTP routes that finish a passkey ceremony and start a session: only a route can set the
+HttpOnly cookie. The browser script posts the credential here, then reloads into the app."""
+
+import hashlib
+import json
+import logging
+
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+from starlette.routing import Route
+
+from ipapp.api.session_routes import _same_origin, _secure
+from ipapp.auth import passkeys, sessions
+from ipapp.services import invitations
+
+log = logging.getLogger(__name__)
+MAX_BODY = 64 * 1024
+
+
+def client_key(request: Request) -> str:
+    address = request.client.host if request.client else "unknown"
+    return hashlib.sha256(address.encode()).hexdigest()
+
+
+async def _json_body(request: Request) -> object:
+    body = await request.body()
+    if len(body) > MAX_BODY:
+        return None
+    try:
+        return json.loads(body)
+    except ValueError:
+        return None
+
+
+def _signed_in(account_id: int, passkey_id: int, request: Request) -> Response:
+    raw = sessions.start_session(account_id, request.headers.get("user-agent", "")[:200], passkey_id)
+    response = JSONResponse({"ok": True})
+    response.set_cookie(value=raw, **sessions.cookie_attributes(_secure()))
+    return response
+
+
+def _refused(request: Request, kind: str, code: str) -> Response:
+    # The person gets one generic answer; why it failed stays in the server log.
+    log.info("%s sign-in refused: %s", kind, code)
+    if code != "cancelled":
+        passkeys.record_failure(client_key(request), kind)
+    return JSONResponse({"error": code if code in {"cancelled", "used", "expired", "revoked"} else "failed"},
+                        status_code=400)
+
+
+async def passkey_sign_in(request: Request) -> Response:
+    if not _same_origin(request):
+        return JSONResponse({"error": "failed"}, status_code=403)
+    if passkeys.too_many_failures(client_key(request), "passkey"):
+        log.warning("passkey sign-in slowed down for a client after repeated failures")
+        return JSONResponse({"error": "too_many"}, status_code=429)
+    try:
+        account_id, passkey_id = passkeys.finish_authentication(await _json_body(request))
+    except passkeys.PasskeyError as refused:
+        return _refused(request, "passkey", refused.code)
+    return _signed_in(account_id, passkey_id, request)
+
+
+async def invitation_register(request: Request) -> Response:
+    if not _same_origin(request):
+        return JSONResponse({"error": "failed"}, status_code=403)
+    if passkeys.too_many_failures(client_key(request), "invitation"):
+        log.warning("invitation use slowed down for a client after repeated failures")
+        return JSONResponse({"error": "too_many"}, status_code=429)
+    body = await _json_body(request)
+    if not isinstance(body, dict):
+        return _refused(request, "invitation", "bad_input")
+    try:
+        account_id, passkey_id = invitations.redeem(body.get("code"), body.get("credential"), body.get("label", ""))
+    except invitations.InvitationProblem as problem:
+        return _refused(request, "invitation", problem.code)
+    except passkeys.PasskeyError as refused:
+        return _refused(request, "invitation", refused.code)
+    return _signed_in(account_id, passkey_id, request)
+
+
+def passkey_routes() -> list[Route]:
+    return [
+        Route("/auth/passkey/sign-in", passkey_sign_in, methods=["POST"]),
+        Route("/auth/invitation/register", invitation_register, methods=["POST"]),
+    ]

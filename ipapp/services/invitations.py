@@ -1,0 +1,206 @@
+"""Invitations: the coordinator or a unit admin creates an account and a one-time, expiring
+code; the person opens it and registers a passkey. Only a hash of the code is stored."""
+
+import hashlib
+import re
+import secrets
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sqlmodel import Session, col, select, update
+
+from ipapp import policy
+from ipapp.auth import passkeys
+from ipapp.config import settings
+from ipapp.db import transaction
+from ipapp.domain.vocabulary import AccountStatus, PlanRole
+from ipapp.i18n.dates import format_when
+from ipapp.models import Account, Invitation, Person, Plan, PlanMember, utcnow
+from ipapp.services import audit
+from ipapp.services.plan_access import AccessDenied, actor_for, plan_facts
+
+INVITATION_LIFETIME = timedelta(days=7)
+EMAIL = re.compile(r"^[^@\s]{1,64}@[^@\s]{1,250}\.[^@\s]{2,}$")
+PHONE = re.compile(r"^\+?[0-9 ]{8,16}$")
+
+
+class InvitationProblem(Exception):
+    """Bad input or an unusable code. `.field`/`.code` name what, for a message in the person's language."""
+
+    def __init__(self, code: str, field: str = ""):
+        super().__init__(code)
+        self.code = code
+        self.field = field
+
+
+@dataclass
+class NewInvitation:
+    code: str
+    link: str
+    person_name: str
+    expires: str
+
+
+@dataclass
+class InvitationView:
+    given_name: str
+    person_name: str
+
+
+def _hash(code: str) -> str:
+    return hashlib.sha256(code.encode()).hexdigest()
+
+
+def _require_inviter(session: Session, actor_person_id: int | None, plan_id: object, now: datetime) -> Plan:
+    if not isinstance(plan_id, int) or isinstance(plan_id, bool):
+        raise AccessDenied("bad_plan_id")
+    plan = session.get(Plan, plan_id)
+    if plan is None:
+        raise AccessDenied("no_such_plan")
+    decision = policy.may_invite(actor_for(session, actor_person_id), plan_facts(session, plan), now)
+    audit.record(
+        session, actor_person_id=actor_person_id, actor_role=str(decision.acting_as), plan_id=plan.id,
+        action="invite", section=None, allowed=decision.allowed, reason=decision.reason,
+    )
+    if not decision.allowed:
+        raise AccessDenied(decision.reason)
+    return plan
+
+
+def _clean(value: object, field: str, *, required: bool, limit: int, pattern: re.Pattern | None = None) -> str:
+    text = value.strip() if isinstance(value, str) else None
+    if text is None or (required and not text) or len(text) > limit:
+        raise InvitationProblem("missing" if not text else "too_long", field)
+    if text and pattern is not None and not pattern.match(text):
+        raise InvitationProblem("invalid", field)
+    return text
+
+
+def _issue(session: Session, account_id: int, actor_person_id: int, plan_id: int, role: str | None,
+           now: datetime) -> str:
+    # A new code makes earlier unused ones useless: one live invitation per account.
+    session.exec(
+        update(Invitation)
+        .where(Invitation.account_id == account_id, col(Invitation.used_at).is_(None),
+               col(Invitation.revoked_at).is_(None))
+        .values(revoked_at=now)
+    )
+    code = secrets.token_urlsafe(16)  # 128 bits: not guessable, short enough to read out
+    session.add(Invitation(account_id=account_id, code_hash=_hash(code), created_by_person_id=actor_person_id,
+                           plan_id=plan_id, plan_role=role, created_at=now,
+                           expires_at=now + INVITATION_LIFETIME))
+    return code
+
+
+def _result(code: str, person: Person, now: datetime, locale: str) -> NewInvitation:
+    return NewInvitation(
+        code=code,
+        link=f"{settings().public_origin}/invitasjon/{code}",
+        person_name=person.full_name,
+        expires=format_when(now + INVITATION_LIFETIME, now, locale),
+    )
+
+
+def create_invitation(actor_person_id: int | None, plan_id: object, form: object, locale: str) -> NewInvitation:
+    """A new person with an invited account, connected to the plan in a role; returns the code."""
+    if not isinstance(form, dict):
+        raise InvitationProblem("invalid", "form")
+    given = _clean(form.get("given_name"), "given_name", required=True, limit=200)
+    family = _clean(form.get("family_name"), "family_name", required=True, limit=200)
+    email = _clean(form.get("email", ""), "email", required=False, limit=320, pattern=EMAIL)
+    phone = _clean(form.get("phone", ""), "phone", required=False, limit=40, pattern=PHONE)
+    if not email and not phone:
+        raise InvitationProblem("missing", "email")
+    role = form.get("role")
+    if role not in {r.value for r in PlanRole}:
+        raise InvitationProblem("invalid", "role")
+    relation = _clean(form.get("relation", ""), "relation", required=False, limit=100)
+    now = utcnow()
+    with transaction() as session:
+        plan = _require_inviter(session, actor_person_id, plan_id, now)
+        person = Person(given_name=given, family_name=family, email=email or None, phone=phone or None)
+        session.add(person)
+        session.flush()
+        account = Account(person_id=person.id, status=AccountStatus.INVITED.value)
+        session.add(account)
+        session.add(PlanMember(plan_id=plan.id, person_id=person.id, role=role, relation=relation))
+        session.flush()
+        code = _issue(session, account.id, actor_person_id, plan.id, role, now)
+        return _result(code, person, now, locale)
+
+
+def reinvite(actor_person_id: int | None, plan_id: object, person_id: object, remove_old_passkeys: object,
+             locale: str) -> NewInvitation:
+    """Account recovery: a new code for someone already on the plan (e.g. a lost phone)."""
+    if not isinstance(person_id, int) or isinstance(person_id, bool):
+        raise AccessDenied("bad_person_id")
+    now = utcnow()
+    with transaction() as session:
+        plan = _require_inviter(session, actor_person_id, plan_id, now)
+        connected = {plan.owner_person_id} | set(
+            session.exec(select(PlanMember.person_id).where(PlanMember.plan_id == plan.id)).all()
+        )
+        account = session.exec(select(Account).where(Account.person_id == person_id)).first()
+        if person_id not in connected or account is None:
+            raise AccessDenied("not_on_plan")  # only people on this plan, never anyone else's
+        code = _issue(session, account.id, actor_person_id, plan.id, None, now)
+        person = session.get(Person, person_id)
+        account_id = account.id
+        result = _result(code, person, now, locale)
+    if remove_old_passkeys is True:
+        for passkey in passkeys.list_passkeys(account_id):
+            passkeys.remove_passkey(account_id, passkey.id)
+    return result
+
+
+def _usable(session: Session, code: object, now: datetime) -> Invitation:
+    if not isinstance(code, str) or not 10 <= len(code) <= 64:
+        raise InvitationProblem("unknown")
+    invitation = session.exec(select(Invitation).where(Invitation.code_hash == _hash(code))).first()
+    if invitation is None:
+        raise InvitationProblem("unknown")
+    if invitation.revoked_at is not None:
+        raise InvitationProblem("revoked")
+    if invitation.used_at is not None:
+        raise InvitationProblem("used")
+    if invitation.expires_at <= now:
+        raise InvitationProblem("expired")
+    return invitation
+
+
+def open_invitation(code: object) -> InvitationView:
+    with transaction() as session:
+        invitation = _usable(session, code, utcnow())
+        account = session.get(Account, invitation.account_id)
+        person = session.get(Person, account.person_id)
+        return InvitationView(given_name=person.given_name, person_name=person.full_name)
+
+
+def registration_options(code: object) -> str:
+    with transaction() as session:
+        account_id = _usable(session, code, utcnow()).account_id
+    return passkeys.registration_options(account_id)
+
+
+def redeem(code: object, credential: object, label: object) -> tuple[int, int]:
+    """Register the passkey and use up the code, once; returns (account_id, passkey id)."""
+    with transaction() as session:
+        invitation = _usable(session, code, utcnow())
+        account_id, invitation_id = invitation.account_id, invitation.id
+    passkey_id = passkeys.finish_registration(account_id, credential, label if isinstance(label, str) else "")
+    with transaction() as session:
+        used = session.exec(
+            update(Invitation)
+            .where(Invitation.id == invitation_id, col(Invitation.used_at).is_(None),
+                   col(Invitation.revoked_at).is_(None))
+            .values(used_at=utcnow())
+        )
+        if used.rowcount != 1:  # a second tab won the race: this passkey must not stay
+            session.rollback()
+            passkeys.remove_passkey(account_id, passkey_id)
+            raise InvitationProblem("used")
+        account = session.get(Account, account_id)
+        if account.status == AccountStatus.INVITED.value:
+            account.status = AccountStatus.ACTIVE.value
+            session.add(account)
+    return account_id, passkey_id

@@ -1,0 +1,81 @@
+""""Meg": the person's passkeys and devices. Every handler acts only on the signed-in person's
+own account; an id of someone else's passkey changes nothing."""
+
+from dataclasses import dataclass
+
+import reflex as rx
+
+from ipapp.auth import passkeys
+from ipapp.i18n.dates import format_when
+from ipapp.models import utcnow
+from ipapp.services import accounts
+from ipapp.state.endpoints import endpoint
+from ipapp.state.session import SessionState
+
+
+@dataclass
+class PasskeyRow:
+    id: int
+    label: str
+    added: str
+    last_used: str
+
+
+class MeState(SessionState):
+    passkeys: list[PasskeyRow] = []
+    notice: str = ""
+    problem: str = ""
+
+    def _refresh(self) -> None:
+        now = utcnow()
+        self.passkeys = [
+            PasskeyRow(
+                id=p.id,
+                label=p.label or self._text("me.passkey_unnamed"),
+                added=format_when(p.created_at, now, self.lang),
+                last_used=format_when(p.last_used_at, now, self.lang) if p.last_used_at else "",
+            )
+            for p in accounts.my_passkeys(self._person_id)
+        ]
+
+    @rx.event
+    @endpoint("signed_in")
+    def load_passkeys(self):
+        self.notice, self.problem = "", ""
+        self._refresh()
+
+    @rx.event
+    @endpoint("signed_in", dict)
+    def rename_from_form(self, form: dict):
+        raw_id, label = form.get("passkey_id"), form.get("label")
+        if not (isinstance(raw_id, str) and raw_id.isdigit() and isinstance(label, str)):
+            self.problem = self._text("me.passkey_rename_failed")
+            return
+        self._rename(int(raw_id), label)
+
+    def _rename(self, passkey_id: int, label: str) -> None:
+        try:
+            accounts.rename_my_passkey(self._person_id, passkey_id, label)
+        except passkeys.PasskeyError:
+            self.problem = self._text("me.passkey_rename_failed")
+            return
+        self.problem, self.notice = "", self._text("me.passkey_renamed")
+        self._refresh()
+
+    @rx.event
+    @endpoint("signed_in", int)
+    def remove_passkey(self, passkey_id: int):
+        try:
+            accounts.remove_my_passkey(self._person_id, passkey_id)
+        except passkeys.PasskeyError:
+            self.problem = self._text("me.passkey_remove_failed")
+            return
+        self.problem, self.notice = "", self._text("me.passkey_removed")
+        self._refresh()
+
+    @rx.event
+    @endpoint("signed_in")
+    def sign_out_everywhere(self):
+        accounts.sign_out_everywhere(self._person_id)
+        # This tab's session ended too: the next event finds no person and clears the page.
+        return rx.redirect(self._sign_in_route())

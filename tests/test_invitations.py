@@ -1,0 +1,108 @@
+"""Invitations: who may invite, what bad input does, and that a code works once, for seven days."""
+
+from datetime import timedelta
+
+import pytest
+from sqlmodel import SQLModel, select
+
+from ipapp import db
+from ipapp.auth import passkeys
+from ipapp.config import reset_settings_cache
+from ipapp.demo.seed import DemoCast, load_demo
+from ipapp.models import Account, Invitation, Person, PlanMember
+from ipapp.services import invitations
+from ipapp.services.plan_access import AccessDenied
+from tests.soft_authenticator import SoftAuthenticator
+
+ORIGIN = "http://localhost:3000"
+FORM = {"given_name": "Ida", "family_name": "Berg", "email": "ida@example.com", "phone": "",
+        "role": "next_of_kin", "relation": "søster"}
+
+
+@pytest.fixture
+def cast(tmp_path, monkeypatch) -> DemoCast:
+    monkeypatch.setenv("IPAPP_ENV", "development")
+    monkeypatch.setenv("IPAPP_ORIGIN", ORIGIN)
+    reset_settings_cache()
+    engine = db.make_engine(f"sqlite:///{tmp_path}/inv.sqlite3")
+    SQLModel.metadata.create_all(engine)
+    db.use_engine(engine)
+    with db.transaction() as session:
+        demo = load_demo(session)
+    yield demo
+    db.use_engine(None)
+    reset_settings_cache()
+    engine.dispose()
+
+
+def _count(model) -> int:
+    with db.transaction() as session:
+        return len(session.exec(select(model)).all())
+
+
+def test_the_coordinator_and_a_unit_admin_may_invite_others_may_not(cast):
+    assert invitations.create_invitation(cast.coordinator_id, cast.plan_id, FORM, "nb").link.startswith(
+        f"{ORIGIN}/invitasjon/")
+    invitations.create_invitation(cast.unit_admin_id, cast.plan_id, {**FORM, "given_name": "Per"}, "nb")
+    for outsider in (cast.owner_id, cast.next_of_kin_id, cast.provider_id, None):
+        with pytest.raises(AccessDenied):
+            invitations.create_invitation(outsider, cast.plan_id, {**FORM, "given_name": "X"}, "nb")
+    assert _count(Invitation) == 2
+
+
+@pytest.mark.parametrize("change, field", [
+    ({"given_name": "  "}, "given_name"),
+    ({"family_name": None}, "family_name"),
+    ({"email": "not-an-address"}, "email"),
+    ({"email": "", "phone": ""}, "email"),
+    ({"phone": "12"}, "phone"),
+    ({"role": "owner"}, "role"),
+    ({"given_name": "x" * 201}, "given_name"),
+])
+def test_bad_input_names_the_field_and_changes_nothing(cast, change, field):
+    before = (_count(Person), _count(Account), _count(Invitation), _count(PlanMember))
+    with pytest.raises(invitations.InvitationProblem) as problem:
+        invitations.create_invitation(cast.coordinator_id, cast.plan_id, {**FORM, **change}, "nb")
+    assert problem.value.field == field
+    assert (_count(Person), _count(Account), _count(Invitation), _count(PlanMember)) == before
+
+
+def test_a_code_registers_a_passkey_once_and_activates_the_account(cast):
+    code = invitations.create_invitation(cast.coordinator_id, cast.plan_id, FORM, "nb").code
+    assert invitations.open_invitation(code).given_name == "Ida"
+    device = SoftAuthenticator(origin=ORIGIN)
+    credential = device.register(invitations.registration_options(code))
+    account_id, _ = invitations.redeem(code, credential, "Idas telefon")
+    with db.transaction() as session:
+        assert session.get(Account, account_id).status == "active"
+    with pytest.raises(invitations.InvitationProblem, match="used"):
+        invitations.open_invitation(code)
+    # ...and the passkey signs in.
+    assert passkeys.finish_authentication(device.authenticate(passkeys.authentication_options()))[0] == account_id
+
+
+def test_expired_revoked_and_unknown_codes_are_refused(cast):
+    code = invitations.create_invitation(cast.coordinator_id, cast.plan_id, FORM, "nb").code
+    with db.transaction() as session:
+        invitation = session.exec(select(Invitation)).one()
+        invitation.expires_at = invitation.created_at - timedelta(seconds=1)
+        session.add(invitation)
+    with pytest.raises(invitations.InvitationProblem, match="expired"):
+        invitations.open_invitation(code)
+    for forged in ["nope-nope-nope", "", None, 5, {"code": code}]:
+        with pytest.raises(invitations.InvitationProblem, match="unknown"):
+            invitations.open_invitation(forged)
+
+
+def test_reinvite_replaces_the_old_code_and_can_remove_lost_passkeys(cast):
+    first = invitations.create_invitation(cast.coordinator_id, cast.plan_id, FORM, "nb").code
+    device = SoftAuthenticator(origin=ORIGIN)
+    account_id, _ = invitations.redeem(first, device.register(invitations.registration_options(first)), "")
+    with db.transaction() as session:
+        ida = session.exec(select(Person).where(Person.given_name == "Ida")).one().id
+    again = invitations.reinvite(cast.coordinator_id, cast.plan_id, ida, True, "nb").code
+    assert passkeys.list_passkeys(account_id) == []  # the lost phone's passkey no longer works
+    assert invitations.open_invitation(again).given_name == "Ida"
+    # Someone not on this plan cannot be re-invited through it.
+    with pytest.raises(AccessDenied):
+        invitations.reinvite(cast.coordinator_id, cast.plan_id, cast.unit_admin_id, False, "nb")
