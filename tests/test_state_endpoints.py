@@ -100,7 +100,11 @@ def test_extra_or_wrongly_typed_arguments_are_refused_before_the_handler(cast, t
     for forged in [{"nb": 1}, None, 3, "x" * 20_000]:
         SessionState.set_language.fn(tab.parent_state, forged)
     SessionState.set_language.fn(tab.parent_state, "nn", "en")
+    SessionState.set_language.fn(tab.parent_state, language="nn")  # a renamed payload key
+    SessionState.set_language.fn(tab.parent_state, code={"x": 1})
     assert tab.lang == "nb"
+    SessionState.set_language.fn(tab.parent_state, code="nn")  # as Reflex sends it: by name
+    assert tab.lang == "nn"
 
 
 def _ipapp_states():

@@ -297,6 +297,11 @@ MESSAGES: dict[str, dict[str, str]] = {
         "nn": "Det gjekk ikkje å lage passnøkkelen. Prøv igjen.",
         "en": "The passkey could not be created. Please try again.",
     },
+    "invitation.error.cancelled": {
+        "nb": "Passnøkkelen ble ikke laget. Telefonen må kunne låses med ansikt, finger eller PIN-kode. Prøv igjen når du er klar.",
+        "nn": "Passnøkkelen vart ikkje laga. Telefonen må kunne låsast med andlet, finger eller PIN-kode. Prøv igjen når du er klar.",
+        "en": "The passkey was not created. Your phone must lock with face, finger or PIN. Try again when you are ready.",
+    },
     "invitation.problem.unknown": {
         "nb": "Vi finner ikke denne invitasjonen. Sjekk lenken, eller be koordinatoren om en ny.",
         "nn": "Vi finn ikkje denne invitasjonen. Sjekk lenkja, eller be koordinatoren om ein ny.",

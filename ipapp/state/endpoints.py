@@ -6,6 +6,7 @@ enumerates every registered handler and fails when one is not declared.
 """
 
 import functools
+import inspect
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -38,8 +39,17 @@ def endpoint(access: Access, *params: type) -> Callable:
     rule = EndpointRule(access=access, params=params)
 
     def decorate(handler: Callable) -> Callable:
+        signature = inspect.signature(handler)
+
         @functools.wraps(handler)
-        def checked(self, *args: Any):
+        def checked(self, *given: Any, **named: Any):
+            # Reflex passes event payloads by name; a forged event may add, drop or rename them.
+            try:
+                bound = signature.bind(self, *given, **named)
+            except TypeError:
+                log.warning("refused %s: arguments do not match its signature", handler.__qualname__)
+                return None
+            args = list(bound.arguments.values())[1:]
             if len(args) != len(params) or not all(map(_fits, args, params)):
                 log.warning("refused %s: arguments do not fit %s", handler.__qualname__, params)
                 return None

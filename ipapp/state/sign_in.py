@@ -124,7 +124,11 @@ class InvitationState(SessionState):
         if result.get("ok") is True:
             return None
         self.busy = False
-        self.sign_in_error = self._text(_message_key(result, "invitation.error.register"))
+        key = _message_key(result, "invitation.error.register")
+        # "Cancelled" here means no passkey was made (or the phone could not verify the person).
+        self.sign_in_error = self._text(
+            "invitation.error.cancelled" if key == "signin.error.cancelled" else key
+        )
         try:  # a fresh challenge for another try, if the code still works
             self.register_script = sign_in.invitation_script(self._code())
         except (invitations.InvitationProblem, passkeys.PasskeyError):
