@@ -12,7 +12,7 @@ once migrate once, and a failed migration leaves the database as it was.
 import os
 import sqlite3
 from collections.abc import Iterator
-from contextlib import contextmanager, suppress
+from contextlib import closing, contextmanager, suppress
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import quote
@@ -181,22 +181,19 @@ def prepare_database(settings: Settings) -> bool:
 
 @contextmanager
 def _writable_database(database_url: str) -> Iterator[Engine]:
-    """An engine on a reachable, writable database. A SQLite file (and directories) created here
-    are removed again when anything fails, so a failed start leaves nothing behind."""
+    """An engine on a reachable, writable database. A new SQLite file (and directories) made here
+    are removed again when anything fails while the file is still blank, so a failed start leaves
+    nothing behind, and never takes away a database another process has filled meanwhile."""
     url = _parse(database_url)
-    created: list[Path] = []
-    if url.get_backend_name() == "sqlite":
-        path = _sqlite_path(url)
-        _check_sqlite_location(path)
-        created = [d for d in reversed(path.parents) if not d.exists()]
-        for directory in created:
-            directory.mkdir()
-        if not path.exists():
-            created.append(path)  # sqlite creates it on connect
-        engine = make_engine(database_url)
-    else:
-        engine = _postgres_engine(url)
+    made: list[Path] = []
+    new_file: Path | None = None
+    engine = make_engine(database_url) if url.get_backend_name() == "sqlite" else _postgres_engine(url)
     try:
+        if url.get_backend_name() == "sqlite":
+            path = _sqlite_path(url)
+            _check_sqlite_location(path)
+            made = _make_directories(path.parent)
+            new_file = _create_file(path)
         with _connected(engine, url):
             pass
         try:
@@ -205,21 +202,58 @@ def _writable_database(database_url: str) -> Iterator[Engine]:
             raise StartupError(_failure(url, exc, MIGRATE_FAILED)) from exc
     except BaseException:
         engine.dispose()
-        _remove_created(created)
+        _remove_if_blank(made, new_file)
         raise
     finally:
         engine.dispose()
 
 
-def _remove_created(created: list[Path]) -> None:
-    # Best effort: a directory someone else filled meanwhile stays, and must not hide the real error.
-    with suppress(OSError):
-        for path in reversed(created):
-            if path.is_dir():
-                path.rmdir()
-            else:
-                for leftover in (path, *(Path(f"{path}{suffix}") for suffix in ("-wal", "-shm", "-journal"))):
-                    leftover.unlink(missing_ok=True)
+def _make_directories(directory: Path) -> list[Path]:
+    """Create the missing directories; returns those this call made (top first)."""
+    made: list[Path] = []
+    try:
+        for missing in [d for d in reversed([directory, *directory.parents]) if not d.exists()]:
+            try:
+                missing.mkdir()
+            except FileExistsError:
+                continue  # another process was quicker: not ours to remove
+            made.append(missing)
+    except OSError as exc:
+        _remove_if_blank(made, None)
+        raise StartupError(
+            f"Cannot create the database directory {directory}: {exc.strerror or exc}. "
+            "Create it yourself or point DATABASE_URL somewhere else."
+        ) from exc
+    return made
+
+
+def _create_file(path: Path) -> Path | None:
+    """Create the (empty, so valid) SQLite file if it is missing; returns it when this call made it."""
+    try:
+        os.close(os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600))
+    except FileExistsError:
+        return None
+    except OSError as exc:
+        raise StartupError(
+            f"Cannot create the database file {path}: {exc.strerror or exc}. "
+            "Give this user write access or point DATABASE_URL somewhere else."
+        ) from exc
+    return path
+
+
+def _remove_if_blank(directories: list[Path], file: Path | None) -> None:
+    # Best effort, and never hiding the real error. A file with tables in it stays (another
+    # process migrated it meanwhile); a directory someone else filled stays.
+    with suppress(OSError, sqlite3.Error):
+        if file is not None:
+            if file.stat().st_size > 0:
+                with closing(sqlite3.connect(f"file:{quote(str(file))}?mode=rw", uri=True)) as db:
+                    if db.execute("SELECT count(*) FROM sqlite_master").fetchone()[0]:
+                        return
+            for suffix in ("", "-wal", "-shm", "-journal"):
+                Path(f"{file}{suffix}").unlink(missing_ok=True)
+        for directory in reversed(directories):
+            directory.rmdir()
 
 
 # --- revisions --------------------------------------------------------------------------------
@@ -255,7 +289,7 @@ def _require_not_ahead(state: _State) -> None:
         )
     if state.foreign_tables:
         raise StartupError(
-            "The database has tables but no ipapp migration record (no alembic_version table): "
+            "The database has tables but no ipapp migration record (alembic_version is missing or empty): "
             "point DATABASE_URL at an empty database or at one made by ipapp."
         )
 
@@ -294,6 +328,16 @@ def _sqlite_path(url: URL) -> Path:
 def _check_sqlite_location(path: Path) -> None:
     """The file's directory must exist or be creatable, and be writable (SQLite's WAL needs to
     create files next to it); the file, if it exists, must be a writable file. Touches nothing."""
+    try:
+        _check_sqlite_location_or_raise(path)
+    except OSError as exc:  # e.g. a directory on the way that this user may not enter
+        raise StartupError(
+            f"Cannot look at the database location {path}: {exc.strerror or exc}. "
+            "Give this user access or point DATABASE_URL somewhere else."
+        ) from exc
+
+
+def _check_sqlite_location_or_raise(path: Path) -> None:
     if path.is_dir():
         raise StartupError(f"The database path {path} is a directory: point DATABASE_URL at a file inside it.")
     existing = next(p for p in path.parents if p.exists())
@@ -304,10 +348,10 @@ def _check_sqlite_location(path: Path) -> None:
         )
     # os.access also sees read-only mounts and immutable files, which matter even to root.
     if not os.access(existing, os.W_OK | os.X_OK):
-        what = "directory" if existing == path.parent else "directory's parent"
+        what = "database directory" if existing == path.parent else f"directory (where {path.parent} would go)"
         raise StartupError(
-            f"The database {what} {existing} is not writable: give this user write access or "
-            "point DATABASE_URL somewhere else."
+            f"The {what} {existing} is not writable: give this user write access or point "
+            "DATABASE_URL somewhere else."
         )
     for file in (path, Path(f"{path}-wal"), Path(f"{path}-shm")):
         if file.exists() and not os.access(file, os.R_OK | os.W_OK):

@@ -36,6 +36,7 @@ class MeetingInvitee(SQLModel, table=True):
         CheckConstraint(f"response IN {sql_in(InviteeResponse)}", name="response"),
         CheckConstraint("contact_id IS NOT NULL OR person_id IS NOT NULL", name="who"),
         UniqueConstraint("meeting_id", "contact_id"),
+        UniqueConstraint("meeting_id", "person_id"),  # NULLs differ: one row per invited person
     )
 
     id: int | None = Field(default=None, primary_key=True)

@@ -1,0 +1,67 @@
+"""Shared fixtures: SQLite files, a migrated SQLite engine, and a throwaway PostgreSQL server."""
+
+import os
+import uuid
+from collections.abc import Iterator
+
+# Before ipapp is imported anywhere: tests never read production settings by accident.
+os.environ["IPAPP_ENV"] = "development"
+
+import pytest
+from sqlalchemy.engine import Engine
+
+from ipapp.config import reset_settings_cache
+from ipapp.db import make_engine
+from ipapp.startup import upgrade_to_head
+
+reset_settings_cache()
+
+
+@pytest.fixture
+def sqlite_url(tmp_path) -> str:
+    """A SQLite file that does not exist yet."""
+    return f"sqlite:///{tmp_path / 'ipapp.sqlite3'}"
+
+
+@pytest.fixture
+def migrated_sqlite_engine(sqlite_url) -> Iterator[Engine]:
+    upgrade_to_head(sqlite_url)
+    engine = make_engine(sqlite_url)
+    yield engine
+    engine.dispose()
+
+
+@pytest.fixture(scope="session")
+def postgres_server():
+    from postgres_server import PostgresServer, PostgresUnavailable
+
+    server = None
+    try:
+        server = PostgresServer()
+        server.start()
+    except BaseException as exc:
+        if server is not None:
+            server.stop()  # no half-started cluster or temp dir left behind
+        if not isinstance(exc, PostgresUnavailable):
+            raise
+        if os.environ.get("IPAPP_SKIP_POSTGRES", "").strip() == "1":
+            pytest.skip(f"IPAPP_SKIP_POSTGRES=1: {exc}")
+        pytest.fail(str(exc), pytrace=False)
+    try:
+        yield server
+    finally:
+        server.stop()
+
+
+@pytest.fixture(scope="session")
+def postgres_url(postgres_server) -> str:
+    """The session's PostgreSQL database. Tests that migrate it must leave it empty again."""
+    return postgres_server.url
+
+
+@pytest.fixture
+def fresh_postgres_url(postgres_server) -> Iterator[str]:
+    """A new, empty PostgreSQL database for one test."""
+    name = f"ipapp_{uuid.uuid4().hex[:12]}"
+    yield postgres_server.create_database(name)
+    postgres_server.drop_database(name)
