@@ -3,7 +3,7 @@
 import reflex as rx
 
 from ipapp.components.native_form import native_form
-from ipapp.components.shell import page_shell
+from ipapp.components.shell import icon, link, page_shell
 from ipapp.components.text import t
 from ipapp.i18n import SUPPORTED_LOCALES
 from ipapp.state.me import MeState
@@ -74,6 +74,10 @@ def me_page() -> rx.Component:
             rx.el.p(rx.el.strong(SessionState.viewer_name)),
             rx.el.p(SessionState.viewer_role, class_name="detail"),
             class_name="card",
+        ),
+        rx.cond(
+            MeState.may_invite,
+            link(icon("user-plus"), rx.el.span(t("invite.open")), href="/inviter", class_name="action-link"),
         ),
         _passkeys_section(),
         rx.el.fieldset(

@@ -14,6 +14,7 @@ from ipapp.auth import passkeys
 from ipapp.config import settings
 from ipapp.db import transaction
 from ipapp.domain.vocabulary import AccountStatus, PlanRole
+from ipapp.i18n import translate
 from ipapp.i18n.dates import format_when
 from ipapp.models import Account, Invitation, Person, Plan, PlanMember, utcnow
 from ipapp.services import audit
@@ -204,3 +205,38 @@ def redeem(code: object, credential: object, label: object) -> tuple[int, int]:
             account.status = AccountStatus.ACTIVE.value
             session.add(account)
     return account_id, passkey_id
+
+
+@dataclass
+class PlanPerson:
+    person_id: int
+    name: str
+    role_label: str
+
+
+def can_invite(actor_person_id: int | None, plan_id: object) -> bool:
+    """For showing the invitation screen at all; every action asks the policy again."""
+    if not isinstance(plan_id, int) or isinstance(plan_id, bool):
+        return False
+    with transaction() as session:
+        plan = session.get(Plan, plan_id)
+        if plan is None:
+            return False
+        facts = plan_facts(session, plan)
+        return policy.may_invite(actor_for(session, actor_person_id), facts, utcnow()).allowed
+
+
+def people_on_plan(actor_person_id: int | None, plan_id: object, locale: str) -> list[PlanPerson]:
+    """The owner and the members, for re-inviting; only for those who may invite."""
+    now = utcnow()
+    with transaction() as session:
+        plan = _require_inviter(session, actor_person_id, plan_id, now)
+        rows = [(plan.owner_person_id, "owner")] + [
+            (m.person_id, m.role)
+            for m in session.exec(select(PlanMember).where(PlanMember.plan_id == plan.id)).all()
+        ]
+        return [
+            PlanPerson(person_id=pid, name=session.get(Person, pid).full_name,
+                       role_label=translate(f"role.{role}", locale))
+            for pid, role in rows
+        ]

@@ -8,7 +8,7 @@ import reflex as rx
 from ipapp.auth import passkeys
 from ipapp.i18n.dates import format_when
 from ipapp.models import utcnow
-from ipapp.services import accounts
+from ipapp.services import accounts, invitations
 from ipapp.state.endpoints import endpoint
 from ipapp.state.session import SessionState
 
@@ -23,6 +23,7 @@ class PasskeyRow:
 
 class MeState(SessionState):
     passkeys: list[PasskeyRow] = []
+    may_invite: bool = False
     notice: str = ""
     problem: str = ""
 
@@ -42,6 +43,7 @@ class MeState(SessionState):
     @endpoint("signed_in")
     def load_passkeys(self):
         self.notice, self.problem = "", ""
+        self.may_invite = invitations.can_invite(self._person_id, self._plan_id)
         self._refresh()
 
     @rx.event

@@ -1,0 +1,95 @@
+"""Inviting people to the plan: for the coordinator and the coordinating unit."""
+
+import reflex as rx
+
+from ipapp.components.shell import page_shell
+from ipapp.components.text import t
+from ipapp.state.invite import ROLE_CHOICES, InviteState
+
+
+def _field(name: str, label_key: str, input_type: str = "text", autocomplete: str = "off",
+           required: bool = False) -> rx.Component:
+    return rx.el.div(
+        rx.el.label(t(label_key), html_for=f"invite-{name}"),
+        rx.el.input(id=f"invite-{name}", name=name, type=input_type, autocomplete=autocomplete,
+                    required=required, class_name="input"),
+        class_name="field",
+    )
+
+
+def _result() -> rx.Component:
+    invitation = InviteState.invitation
+    return rx.cond(
+        invitation,
+        rx.el.section(
+            rx.el.h2(t("invite.result_heading"), id="invitation-result", tab_index=-1),
+            rx.el.p(t("invite.result_for"), " ", invitation.person_name),
+            rx.el.label(t("invite.link"), html_for="invitation-link"),
+            rx.el.input(id="invitation-link", value=invitation.link, read_only=True, class_name="input"),
+            rx.el.p(t("invite.code"), ": ", rx.el.strong(invitation.code)),
+            rx.el.p(t("invite.expires"), " ", invitation.expires, class_name="detail"),
+            rx.el.p(t("invite.send_hint"), class_name="detail"),
+            class_name="card",
+            role="status",
+        ),
+    )
+
+
+def _person(person) -> rx.Component:
+    return rx.el.li(
+        rx.el.p(rx.el.strong(person.name), " · ", person.role_label),
+        rx.el.form(
+            rx.el.input(type="hidden", name="person_id", value=person.person_id.to_string()),
+            rx.el.label(
+                rx.el.input(type="checkbox", name="remove_passkeys"),
+                rx.el.span(t("invite.remove_passkeys")),
+                class_name="choice",
+            ),
+            rx.el.button(t("invite.reinvite"), type="submit", class_name="button button-secondary"),
+            on_submit=InviteState.reinvite,
+        ),
+        class_name="access-row",
+    )
+
+
+def invite_page() -> rx.Component:
+    return page_shell(
+        t("invite.title"),
+        "/meg",
+        rx.cond(
+            InviteState.allowed,
+            rx.fragment(
+                rx.el.p(t("invite.intro"), class_name="lead"),
+                rx.cond(InviteState.problem != "",
+                        rx.el.p(InviteState.problem, role="alert", class_name="notice notice-error")),
+                _result(),
+                rx.el.form(
+                    _field("given_name", "invite.given_name", autocomplete="given-name", required=True),
+                    _field("family_name", "invite.family_name", autocomplete="family-name", required=True),
+                    _field("email", "invite.email", input_type="email", autocomplete="email"),
+                    _field("phone", "invite.phone", input_type="tel", autocomplete="tel"),
+                    rx.el.fieldset(
+                        rx.el.legend(t("invite.role")),
+                        *[
+                            rx.el.label(
+                                rx.el.input(type="radio", name="role", value=role,
+                                            default_checked=role == "next_of_kin"),
+                                rx.el.span(t(f"role.{role}")),
+                                class_name="choice",
+                            )
+                            for role in ROLE_CHOICES
+                        ],
+                    ),
+                    _field("relation", "invite.relation"),
+                    rx.el.button(t("invite.create"), type="submit", class_name="button"),
+                    on_submit=InviteState.create,
+                    reset_on_submit=False,
+                    class_name="stack card",
+                ),
+                rx.el.h2(t("invite.people_heading")),
+                rx.el.p(t("invite.people_intro"), class_name="detail"),
+                rx.el.ul(rx.foreach(InviteState.people, _person), class_name="plain-list card"),
+            ),
+            rx.el.p(t("error.not_available"), role="alert", class_name="notice notice-error"),
+        ),
+    )
