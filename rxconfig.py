@@ -1,13 +1,20 @@
 """Reflex configuration. The database is ipapp's own (ipapp.db), not Reflex's."""
 
+import os
+
 import reflex as rx
 from reflex_base.plugins.sitemap import SitemapPlugin
+
+# Only our own pages may open the websocket or call the routes with credentials: Reflex would
+# otherwise accept any Origin. The same value as ipapp.config's IPAPP_ORIGIN.
+PUBLIC_ORIGIN = os.environ.get("IPAPP_ORIGIN", "").strip().rstrip("/") or "http://localhost:3000"
 
 config = rx.Config(
     app_name="ipapp",
     show_built_with_reflex=False,
     frontend_compression_formats=["brotli", "gzip"],
     telemetry_enabled=False,
+    cors_allowed_origins=[PUBLIC_ORIGIN],
     # Plain HTML elements and our own stylesheet: no Radix Themes CSS (680 KiB) on a cheap phone.
     disable_plugins=[SitemapPlugin],
 )
