@@ -11,9 +11,6 @@ import sys
 from ipapp.config import ConfigError, load_settings
 from ipapp.startup import StartupError, check_database
 
-BUILD_INDEX = os.path.join(".web", "build", "client", "index.html")
-
-
 def main() -> int:
     port = int(os.environ.get("PORT", "3000"))
     host = os.environ.get("HOST", "127.0.0.1")
@@ -22,12 +19,15 @@ def main() -> int:
     except (ConfigError, StartupError) as problem:
         print(f"ipapp: {problem}", file=sys.stderr)
         return 2
-    if not os.path.exists(BUILD_INDEX):
-        print("ipapp: the frontend is not built: run `make run`.", file=sys.stderr)
-        return 2
     from reflex.utils import exec as reflex_exec
+    from reflex.utils import prerequisites
     from reflex_base import constants
     from reflex_base.environment import environment
+
+    # REFLEX_WEB_WORKDIR may point elsewhere (the tests keep their own build).
+    if not (prerequisites.get_web_dir() / constants.Dirs.STATIC / "index.html").exists():
+        print("ipapp: the frontend is not built: run `make run`.", file=sys.stderr)
+        return 2
 
     environment.REFLEX_ENV_MODE.set(constants.Env.PROD)
     environment.REFLEX_SKIP_COMPILE.set(True)
