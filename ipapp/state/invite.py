@@ -9,6 +9,7 @@ from ipapp.state.endpoints import endpoint
 from ipapp.state.session import SessionState
 
 ROLE_CHOICES = ("next_of_kin", "delegate", "participant")
+FORM_FIELDS = ("given_name", "family_name", "email", "phone", "relation")
 
 
 class InviteState(SessionState):
@@ -42,7 +43,10 @@ class InviteState(SessionState):
             return None
         self.problem = ""
         self.people = invitations.people_on_plan(self._person_id, self._plan_id, self.lang)
-        return rx.set_focus("invitation-result")
+        # Done: empty the form so the same person is not invited twice by a second tap.
+        return [rx.set_value(f"invite-{name}", "") for name in FORM_FIELDS] + [
+            rx.set_focus("invitation-result")
+        ]
 
     @rx.event
     @endpoint("signed_in", dict)

@@ -1,0 +1,78 @@
+"""Every page, as the people who use it, at phone width: what each role sees, axe-core with no
+serious or critical violations, a screenshot of each; and the coordinator inviting someone."""
+
+import re
+
+import pytest
+from playwright.sync_api import expect
+
+pytestmark = pytest.mark.browser
+
+PAGES = [("/moter", "Møter"), ("/kontakter", "Kontakter"), ("/meldinger", "Meldinger"),
+         ("/deling", "Deling"), ("/meg", "Meg")]
+
+
+def _sign_in_as(page, app_url: str, name: str) -> None:
+    page.goto(f"{app_url}/demo")
+    page.get_by_role("button", name=re.compile(f"^Logg inn som {name}")).click()
+    page.wait_for_url(f"{app_url}/")
+    expect(page.get_by_role("heading", level=1)).to_be_visible()
+
+
+def test_the_owner_can_open_every_page(page, app_url, assert_accessible, save_screenshot):
+    _sign_in_as(page, app_url, "Sofie")
+    for path, title in PAGES:
+        page.get_by_role("navigation", name="Hovedmeny").get_by_role("link", name=title).click() \
+            if path != "/kontakter" else page.goto(f"{app_url}{path}")
+        expect(page.get_by_role("heading", level=1, name=title)).to_be_visible()
+        expect(page.get_by_role("status")).to_have_count(0)  # loaded, not "Henter …"
+        assert_accessible(page, f"owner{path.replace('/', '-')}")
+        save_screenshot(page, f"owner{path.replace('/', '-')}")
+    page.goto(f"{app_url}/moter")
+    expect(page.get_by_role("heading", name="Kommende møter")).to_be_visible()
+    expect(page.get_by_role("heading", name="Tidligere møter")).to_be_visible()
+    page.goto(f"{app_url}/kontakter")
+    expect(page.get_by_role("link", name=re.compile(r"^Ring Mari Nilsen"))).to_have_attribute(
+        "href", re.compile(r"^tel:\+47"))
+    expect(page.get_by_role("link", name="Send e-post til Mari Nilsen")).to_have_attribute(
+        "href", re.compile(r"^mailto:"))
+
+
+def test_the_coordinator_sees_the_plan_but_not_the_sharing(page, app_url, assert_accessible, save_screenshot):
+    _sign_in_as(page, app_url, "Mari")
+    expect(page.get_by_role("heading", level=1, name="Planen til Sofie")).to_be_visible()
+    expect(page.get_by_role("heading", name="Hvem kan se planen min")).to_have_count(0)
+    assert_accessible(page, "coordinator-overview")
+    save_screenshot(page, "coordinator-overview")
+    page.goto(f"{app_url}/deling")
+    expect(page.get_by_role("alert")).to_contain_text("ikke tilgjengelig")
+
+
+def test_next_of_kin_without_a_signed_consent_sees_nothing_of_the_plan(page, app_url, assert_accessible):
+    _sign_in_as(page, app_url, "Hanne")
+    expect(page.get_by_role("alert")).to_contain_text("ikke tilgjengelig")
+    expect(page.get_by_role("heading", name="Mål og tiltak")).to_have_count(0)
+    assert_accessible(page, "next-of-kin-overview")
+
+
+def test_the_coordinator_invites_someone_and_bad_input_keeps_what_was_typed(
+    page, app_url, assert_accessible, save_screenshot
+):
+    _sign_in_as(page, app_url, "Mari")
+    page.goto(f"{app_url}/meg")
+    page.get_by_role("link", name="Inviter en person til planen").click()
+    expect(page.get_by_role("heading", level=1, name="Inviter")).to_be_visible()
+    assert_accessible(page, "invite")
+    page.get_by_label("Fornavn").fill("Nora")
+    page.get_by_label("Etternavn").fill("Lund")
+    page.get_by_label("E-post").fill("nora.lund@example.com")
+    page.get_by_label("Mobilnummer").fill("12")  # too short
+    page.get_by_role("button", name="Lag invitasjon").click()
+    expect(page.get_by_role("alert")).to_contain_text("Skriv mobilnummeret")
+    expect(page.get_by_label("Fornavn")).to_have_value("Nora")  # nothing lost
+    page.get_by_label("Mobilnummer").fill("+47 400 00 099")
+    page.get_by_role("button", name="Lag invitasjon").click()
+    expect(page.get_by_role("heading", name="Invitasjonen er klar")).to_be_visible()
+    expect(page.get_by_label("Lenke")).to_have_value(re.compile(r"/invitasjon/[A-Za-z0-9_-]{20,}$"))
+    expect(page.get_by_label("Fornavn")).to_have_value("")  # ready for the next person
+    save_screenshot(page, "invite-created")
