@@ -243,8 +243,9 @@ def test_unknown_identity_gets_no_session_and_no_account(database, browser, app_
     assert refused_codes(caplog_oidc) == ["unknown_identity"]
     with db.transaction() as session:
         attempt = session.exec(select(SignInAttempt)).one()
-    assert (attempt.kind, attempt.succeeded, attempt.client_key) == ("oidc", False, oidc.client_key("127.0.0.1"))
-    assert "127.0.0.1" not in attempt.client_key
+    # One failure, counted by the shared throttle for this client, never with its raw address.
+    assert (attempt.kind, attempt.succeeded) == ("oidc", False)
+    assert "127.0.0.1" not in attempt.client_key and len(attempt.client_key) == 64
 
 
 def test_account_for_identity_finds_only_active_linked_accounts(database):
@@ -530,3 +531,31 @@ def test_national_id_hash_is_keyed_and_hides_the_number(monkeypatch):
 def test_oidc_error_codes_are_a_closed_set():
     with pytest.raises(ValueError):
         OidcError("typo")
+
+
+def test_repeated_failures_from_one_client_slow_down_the_national_login(tmp_path, monkeypatch):
+    """Five failed callbacks from one address and the next start is refused for a while."""
+    from starlette.applications import Starlette
+    from starlette.testclient import TestClient
+
+    from ipapp.api.oidc_routes import oidc_middleware, oidc_routes
+    from ipapp.config import reset_settings_cache
+
+    monkeypatch.setenv("IPAPP_ENV", "development")
+    monkeypatch.setenv("IPAPP_OIDC_ISSUER", "http://127.0.0.1:9")  # never reached: refused first
+    monkeypatch.setenv("IPAPP_OIDC_CLIENT_ID", "ipapp")
+    monkeypatch.setenv("IPAPP_OIDC_CLIENT_SECRET", "secret")
+    reset_settings_cache()
+    engine = db.make_engine(f"sqlite:///{tmp_path}/throttle.sqlite3")
+    SQLModel.metadata.create_all(engine)
+    db.use_engine(engine)
+    try:
+        client = TestClient(Starlette(routes=oidc_routes(), middleware=oidc_middleware()),
+                            follow_redirects=False)
+        for _ in range(5):  # callbacks with no flow cookie: each one fails and is counted
+            assert "feil=innlogging" in client.get("/auth/oidc/callback?code=x&state=y").headers["location"]
+        assert client.get("/auth/oidc/start").headers["location"].endswith("feil=for-mange")
+    finally:
+        db.use_engine(None)
+        reset_settings_cache()
+        engine.dispose()

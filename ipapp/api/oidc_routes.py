@@ -24,8 +24,8 @@ from ipapp.auth import oidc
 from ipapp.auth.oidc import OidcError
 from ipapp.auth.sessions import SESSION_COOKIE, cookie_attributes, end_session, start_session
 from ipapp.config import OidcSettings, settings
-from ipapp.db import transaction
-from ipapp.models import SignInAttempt
+from ipapp.api.passkey_routes import client_key
+from ipapp.auth.passkeys import record_failure, too_many_failures
 
 log = logging.getLogger(__name__)
 
@@ -68,6 +68,8 @@ async def start(request: Request) -> Response:
     config = settings().oidc
     if config is None:
         return PlainTextResponse("Not Found", status_code=404)
+    if await _slowed_down(request):
+        return _failure("for-mange")
     client = oidc.oauth_client(config)
     try:
         await oidc.provider_metadata(client, config)
@@ -86,6 +88,8 @@ async def callback(request: Request) -> Response:
     config = settings().oidc
     if config is None:
         return PlainTextResponse("Not Found", status_code=404)
+    if await _slowed_down(request):
+        return _failure("for-mange")
     try:
         account_id = await _complete(request, config)
     except OidcError as err:
@@ -152,9 +156,14 @@ async def _complete(request: Request, config: OidcSettings) -> int:
 
 
 def _record_failure(request: Request) -> None:
-    address = request.client.host if request.client else "unknown"
     try:
-        with transaction() as session:
-            session.add(SignInAttempt(client_key=oidc.client_key(address), kind="oidc", succeeded=False))
+        record_failure(client_key(request), "oidc")
     except Exception:  # the refusal stands even if it cannot be counted
         log.exception("could not record a failed OpenID Connect sign-in")
+
+
+async def _slowed_down(request: Request) -> bool:
+    if await run_in_threadpool(too_many_failures, client_key(request), "oidc"):
+        log.warning("OpenID Connect sign-in slowed down for a client after repeated failures")
+        return True
+    return False

@@ -1,7 +1,6 @@
 """HTTP routes that finish a passkey ceremony and start a session: only a route can set the
 HttpOnly cookie. The browser script posts the credential here, then reloads into the app."""
 
-import hashlib
 import json
 import logging
 
@@ -11,6 +10,7 @@ from starlette.routing import Route
 
 from ipapp.api.session_routes import _same_origin, _secure
 from ipapp.auth import passkeys, sessions
+from ipapp.auth.oidc import client_key as address_key
 from ipapp.services import invitations
 
 log = logging.getLogger(__name__)
@@ -18,8 +18,8 @@ MAX_BODY = 64 * 1024
 
 
 def client_key(request: Request) -> str:
-    address = request.client.host if request.client else "unknown"
-    return hashlib.sha256(address.encode()).hexdigest()
+    """Keyed: an unkeyed hash of an IPv4 address can be reversed by trying all of them."""
+    return address_key(request.client.host if request.client else "unknown")
 
 
 async def _json_body(request: Request) -> object:

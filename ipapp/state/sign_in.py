@@ -1,11 +1,11 @@
 """Signing in with a passkey or the national login, and opening an invitation."""
 
-import hashlib
 import logging
 
 import reflex as rx
 
 from ipapp.auth import demo, passkeys
+from ipapp.auth.oidc import client_key as address_key
 from ipapp.config import settings
 from ipapp.services import invitations, sign_in
 from ipapp.state.endpoints import endpoint
@@ -14,7 +14,11 @@ from ipapp.state.session import SessionState
 log = logging.getLogger(__name__)
 
 # Failure codes from the OpenID Connect callback's redirect (?feil=...); nothing else is shown.
-NATIONAL_LOGIN_FAILURES = ("innlogging", "ukjent")
+NATIONAL_LOGIN_FAILURES = {
+    "innlogging": "signin.error.innlogging",
+    "ukjent": "signin.error.ukjent",
+    "for-mange": "signin.error.too_many",
+}
 # What the browser script or the route may answer, and the text each gets.
 PASSKEY_MESSAGES = {
     "cancelled": "signin.error.cancelled",
@@ -51,9 +55,8 @@ class SignInState(SessionState):
         self.national_login_available = settings().oidc is not None
         self.demo_available = demo.demo_mode_on()
         failure = self.router.url.query_parameters.get("feil", "")
-        self.sign_in_error = (
-            self._text(f"signin.error.{failure}") if failure in NATIONAL_LOGIN_FAILURES else ""
-        )
+        key = NATIONAL_LOGIN_FAILURES.get(failure)
+        self.sign_in_error = self._text(key) if key else ""
         self._prepare()
         return self._set_html_lang()
 
@@ -76,7 +79,7 @@ class SignInState(SessionState):
 
 
 def _client_key(ip: str) -> str:
-    return hashlib.sha256((ip or "unknown").encode()).hexdigest()
+    return address_key(ip or "unknown")  # the same key the HTTP routes count failures under
 
 
 class InvitationState(SessionState):
