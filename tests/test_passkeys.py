@@ -698,7 +698,8 @@ const mode = process.env.HARNESS_MODE;
 const bytes = (s) => Uint8Array.from(Buffer.from(s, "utf8")).buffer;
 globalThis.window = globalThis;
 globalThis.PublicKeyCredential = function () {};  // no parse*FromJSON: exercise the fallback
-globalThis.navigator = { credentials: {
+// Node 24 has a read-only global navigator: define ours over it, as a browser would provide it.
+Object.defineProperty(globalThis, "navigator", { configurable: true, value: { credentials: {
   create: async ({ publicKey }) => {
     if (mode === "cancel") { const e = new Error("no"); e.name = "NotAllowedError"; throw e; }
     // Echo what the script decoded, so the test can check the base64url round trip.
@@ -712,7 +713,7 @@ globalThis.navigator = { credentials: {
              response: { clientDataJSON: bytes("cd"), authenticatorData: bytes("ad"),
                          signature: bytes("sig"), userHandle: bytes("uh") } };
   },
-} };
+} } });
 Promise.resolve(eval(script)).then((r) => process.stdout.write(JSON.stringify(r)));
 """
 

@@ -1,0 +1,51 @@
+# ipapp: everything a person needs is `make run` (the demo app) and `make test` (all tests).
+#
+#   make run              install if needed, prepare the demo database, build if needed, serve
+#   make run PORT=8080    the same on another port (a build is valid for one port: rebuilds once)
+#   make test             install with test extras, chromium + postgresql (apt-get), run all tests
+#   make bench            first-load numbers in a throttled phone-sized Chromium (prints, no limits)
+#
+# Needs only Python 3.11, git and make; the rest comes from PyPI/npm (and Debian for the tests).
+
+SHELL := /bin/bash
+.SHELLFLAGS := -euo pipefail -c
+.DEFAULT_GOAL := help
+
+PORT ?= 3000
+PYTHON ?= python3.11
+export PYTHON
+
+# Every recipe: the venv's bin first on PATH (Reflex needs its Node 24), npm instead of bun.
+VENV_BIN := $(CURDIR)/.venv/bin
+export PATH := $(VENV_BIN):$(PATH)
+export REFLEX_USE_NPM := 1
+export REFLEX_TELEMETRY_ENABLED := false
+
+# The demo: development mode with made-up people (production refuses demo mode).
+DEMO_ENV := IPAPP_ENV=development IPAPP_DEMO=1
+
+.PHONY: help run test bench
+
+help:
+	@echo "make run     start the demo app on http://localhost:$(PORT) (PORT=8080 to change)"
+	@echo "make test    run all tests (installs chromium and postgresql with apt-get when allowed)"
+	@echo "make bench   measure the first load in a throttled phone-sized Chromium"
+
+run:
+	@scripts/setup_venv.sh
+	@echo "ipapp: preparing the database (migrations, demo data) ..." >&2
+	@$(DEMO_ENV) python -m ipapp.cli prepare
+	@$(DEMO_ENV) python scripts/devserver.py run --port $(PORT)
+
+test:
+	@scripts/setup_venv.sh test
+	@scripts/ensure_system_packages.sh
+	@# Debian keeps initdb/pg_ctl off PATH; put the newest PostgreSQL's bin at the end of it.
+	@pg_bin="$$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1)"; \
+	if [[ -n "$$pg_bin" ]]; then export PATH="$$PATH:$$pg_bin"; fi; \
+	echo "ipapp: running the tests (the browser tests build the frontend once: 30-60 s) ..." >&2; \
+	python -m pytest tests
+
+bench:
+	@scripts/setup_venv.sh test
+	@python scripts/bench_first_load.py
