@@ -22,6 +22,7 @@ from ipapp.state.plan import PlanState
 from ipapp.state.invite import InviteState
 from ipapp.state.me import MeState
 from ipapp.state.session import SessionState
+from ipapp.state.sharing import SharingState
 from ipapp.state.sign_in import InvitationState, SignInState
 
 
@@ -48,7 +49,7 @@ app.add_page(goal_page, route="/mal/[goal_id]", title=_title("goal.title_fallbac
 app.add_page(contacts_page, route="/kontakter", title=_title("contacts.title"), on_load=PlanState.load_contacts)
 app.add_page(meetings_page, route="/moter", title=_title("meetings.title"), on_load=PlanState.load_meetings)
 app.add_page(messages_page, route="/meldinger", title=_title("messages.title"), on_load=PlanState.load_threads)
-app.add_page(sharing_page, route="/deling", title=_title("sharing.title"), on_load=PlanState.load_access)
+app.add_page(sharing_page, route="/deling", title=_title("sharing.title"), on_load=[PlanState.load_access, SharingState.load_grantees])
 app.add_page(me_page, route="/meg", title=_title("me.title"), on_load=[PlanState.load_me, MeState.load_passkeys])
 app.add_page(invite_page, route="/inviter", title=_title("invite.title"),
              on_load=[PlanState.load_me, InviteState.load_invite])

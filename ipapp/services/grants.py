@@ -133,3 +133,23 @@ def revoke_grant(actor_person_id: int | None, plan_id: object, grant_id: object)
         )
         if revoked.rowcount != 1:
             raise GrantProblem("unknown_grant")
+
+
+DURATIONS = {"1m": 1, "3m": 3, "6m": 6, "12m": 12}
+
+
+def last_day_for(choice: object, picked_date: object, now: datetime) -> object:
+    """The last day from the form: a duration in months from today, or a picked date (as given,
+    checked by create_grant). Anything else yields None, which create_grant refuses."""
+    if choice in DURATIONS:
+        today = oslo_today(now)
+        months = today.month - 1 + DURATIONS[choice]
+        year, month = today.year + months // 12, months % 12 + 1
+        for day in (today.day, 30, 29, 28):  # the same date, or the month's last day
+            try:
+                return date(year, month, day)
+            except ValueError:
+                continue
+    if choice == "date":
+        return picked_date if isinstance(picked_date, str) and picked_date else None
+    return None

@@ -194,6 +194,7 @@ def _access_views(session: Session, ctx: PlanContext, locale: str) -> list[Acces
                 until=format_date(to_oslo(grant.valid_until - timedelta(microseconds=1)).date(), locale),
                 status_label=translate(f"access.status.{status}", locale),
                 is_effective=is_effective,
+                is_revocable=status not in ("revoked", "expired"),
             )
         )
     return views

@@ -86,6 +86,7 @@ class AccessView:
     until: str
     status_label: str
     is_effective: bool
+    is_revocable: bool  # not already revoked or ended
 
 
 @dataclass
