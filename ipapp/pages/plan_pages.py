@@ -147,6 +147,7 @@ def _grant_form() -> rx.Component:
         rx.el.button(t("sharing.save"), type="submit", class_name="button"),
         on_submit=SharingState.add_grant,
         reset_on_submit=False,
+        id="grant-form",
         class_name="stack card",
     )
 

@@ -10,6 +10,7 @@ from sqlmodel import Session, col, select, update
 from ipapp import policy
 from ipapp.db import transaction
 from ipapp.domain.vocabulary import Section
+from ipapp.i18n import translate
 from ipapp.i18n.dates import oslo_datetime, oslo_today
 from ipapp.models import AccessGrant, AccessGrantSection, Person, PlanMember, utcnow
 from ipapp.services.plan_access import AccessDenied, PlanContext, grant_fact, load_context, require
@@ -32,7 +33,7 @@ class Grantee:
     relation: str
 
 
-def _grantees(session: Session, ctx: PlanContext) -> list[Grantee]:
+def _grantees(session: Session, ctx: PlanContext, locale: str = "nb") -> list[Grantee]:
     """Who may receive a grant: the plan's members, and the coordinator (to share notes)."""
     people = []
     for member in session.exec(
@@ -42,15 +43,16 @@ def _grantees(session: Session, ctx: PlanContext) -> list[Grantee]:
         people.append(Grantee(member.person_id, person.full_name, member.relation))
     coordinator = ctx.facts.coordinator_person_id
     if coordinator is not None and all(p.person_id != coordinator for p in people):
-        people.append(Grantee(coordinator, session.get(Person, coordinator).full_name, ""))
+        people.append(Grantee(coordinator, session.get(Person, coordinator).full_name,
+                              translate("role.coordinator", locale).lower()))
     return people
 
 
-def grantees(actor_person_id: int | None, plan_id: object) -> list[Grantee]:
+def grantees(actor_person_id: int | None, plan_id: object, locale: str = "nb") -> list[Grantee]:
     with transaction() as session:
         ctx = load_context(session, actor_person_id, plan_id, utcnow())
         require(session, ctx, policy.Action.MANAGE_SHARING, None, target="grantees", reading=True)
-        return _grantees(session, ctx)
+        return _grantees(session, ctx, locale)
 
 
 def _end_of(last_day: object, now: datetime) -> datetime:

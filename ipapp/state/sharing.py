@@ -24,7 +24,7 @@ class SharingState(SessionState):
     def load_grantees(self):
         self.problem, self.notice = "", ""
         try:
-            self.grantees = grants.grantees(self._person_id, self._plan_id)
+            self.grantees = grants.grantees(self._person_id, self._plan_id, self.lang)
         except AccessDenied:
             self.grantees = []
 
@@ -47,7 +47,8 @@ class SharingState(SessionState):
             self.notice, self.problem = "", self._text("sharing.problem.not_allowed")
             return None
         self.problem, self.notice = "", self._text("sharing.saved_needs_consent")
-        return PlanState.load_access
+        # Saved: clear the choices so a second tap does not try the same grant again.
+        return [rx.call_script("document.getElementById('grant-form')?.reset()"), PlanState.load_access]
 
     @rx.event
     @endpoint("signed_in", int)

@@ -39,6 +39,8 @@ def test_owner_gives_and_takes_back_access_and_bad_input_changes_nothing(
     expect(page.get_by_role("status")).to_contain_text("signert samtykket")
     jonas = page.locator("article.card").filter(has=page.get_by_role("heading", name="Jonas Berg"))
     expect(jonas).to_contain_text("Venter på signatur")
+    expect(page.get_by_role("checkbox", name="Møter")).not_to_be_checked()  # the form is cleared
+    expect(page.get_by_role("radio", name=re.compile("^Mari Nilsen \\(koordinator\\)"))).to_be_visible()
     save_screenshot(page, "sharing-granted")
 
     jonas.get_by_text("Trekk tilbake tilgangen").click()
