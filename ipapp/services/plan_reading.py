@@ -345,3 +345,15 @@ def read_access(person_id: int | None, plan_id: object, locale: str) -> list[Acc
             session, ctx, policy.Action.MANAGE_SHARING, None, target="access_list", reading=True
         )
         return _access_views(session, ctx, locale)
+
+
+def access_fingerprint(person_id: int | None, plan_id: object) -> tuple:
+    """What the person may open on the plan right now; changes when a grant is revoked, a consent
+    withdrawn, a grant or guardianship ends. Not a read of content, so nothing is audited."""
+    with transaction() as session:
+        try:
+            ctx = load_context(session, person_id, plan_id, utcnow())
+        except AccessDenied:
+            return ()
+        sharing = ctx.decide(policy.Action.MANAGE_SHARING, None).allowed
+        return (tuple(s for s in SECTION_ORDER if s in ctx.readable), sharing)

@@ -40,6 +40,8 @@ def endpoint(access: Access, *params: type) -> Callable:
 
     def decorate(handler: Callable) -> Callable:
         signature = inspect.signature(handler)
+        if inspect.isasyncgenfunction(handler):
+            return _background(handler, signature, rule)
 
         @functools.wraps(handler)
         def checked(self, *given: Any, **named: Any):
@@ -62,6 +64,41 @@ def endpoint(access: Access, *params: type) -> Callable:
         return checked
 
     return decorate
+
+
+def _bind(handler: Callable, signature: inspect.Signature, rule: EndpointRule, self, given, named):
+    """The arguments after `self` when they fit the declaration, else None (logged)."""
+    try:
+        bound = signature.bind(self, *given, **named)
+    except TypeError:
+        log.warning("refused %s: arguments do not match its signature", handler.__qualname__)
+        return None
+    args = list(bound.arguments.values())[1:]
+    if len(args) != len(rule.params) or not all(map(_fits, args, rule.params)):
+        log.warning("refused %s: arguments do not fit %s", handler.__qualname__, rule.params)
+        return None
+    return args
+
+
+def _background(handler: Callable, signature: inspect.Signature, rule: EndpointRule) -> Callable:
+    """The same checks for a background task (an async generator): state may only be touched
+    inside `async with self`, so the session is resolved there."""
+
+    @functools.wraps(handler)
+    async def checked(self, *given: Any, **named: Any):
+        args = _bind(handler, signature, rule, self, given, named)
+        if args is None:
+            return
+        async with self:
+            self._resolve_session()
+            refused = rule.access == "signed_in" and self._person_id is None
+        if refused:
+            return
+        async for event in handler(self, *args):
+            yield event
+
+    checked.endpoint_rule = rule  # type: ignore[attr-defined]
+    return checked
 
 
 def rule_of(handler_fn: Callable) -> EndpointRule | None:

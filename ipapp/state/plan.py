@@ -1,5 +1,6 @@
 """What the plan pages show. Data comes only from ipapp.services; access is decided there."""
 
+import asyncio
 import logging
 
 import reflex as rx
@@ -25,7 +26,22 @@ def _parse_id(raw: object) -> int | None:
     return int(raw) if isinstance(raw, str) and raw.isdigit() and len(raw) < 12 else None
 
 
+WATCH_INTERVAL_SECONDS = 0.5  # revocation and expiry reach an open page well within a second
+
+
+def _still_connected(client_token: str) -> bool:
+    from ipapp.ipapp import app  # the running app; imported late to avoid an import cycle
+
+    namespace = app.event_namespace
+    return namespace is not None and client_token in namespace.token_to_sid
+
+
 class PlanState(SessionState):
+    # Which page this tab shows and what the viewer could open when it loaded (server-side only).
+    _loader: str = ""
+    _fingerprint: tuple = ()
+    _watching: bool = False
+
     loaded: bool = False
     error: str = ""
     header: PlanHeader | None = None
@@ -101,7 +117,7 @@ class PlanState(SessionState):
         except AccessDenied as denied:
             self.header = None
             self._denied(denied)
-            return self._set_html_lang()
+            return self._finish("load_overview")
         self.header = overview.header
         self.goals = overview.goals
         self.next_meeting = overview.next_meeting
@@ -109,7 +125,7 @@ class PlanState(SessionState):
         self.access = overview.access
         self.next_review = overview.next_review
         self.loaded = True
-        return self._set_html_lang()
+        return self._finish("load_overview")
 
     @rx.event
     @endpoint("signed_in")
@@ -138,7 +154,7 @@ class PlanState(SessionState):
             except AccessDenied as denied:
                 self._denied(denied)
         self.loaded = True
-        return self._set_html_lang()
+        return self._finish("load_goal")
 
     @rx.event
     @endpoint("signed_in")
@@ -174,4 +190,48 @@ class PlanState(SessionState):
             else:
                 setattr(self, name, result or [])
         self.loaded = True
-        return self._set_html_lang()
+        return self._finish(f"load_{name}")
+
+    def _finish(self, loader: str) -> list:
+        """End of a page load: remember the page and the viewer's access, and watch this tab."""
+        self._loader = loader
+        self._fingerprint = plan_reading.access_fingerprint(self._person_id, self._plan_id)
+        events = [self._set_html_lang()]
+        if not self._watching:
+            self._watching = True
+            events.append(PlanState.watch_access)
+        return events
+
+    @rx.event(background=True)
+    @endpoint("signed_in")
+    async def watch_access(self):
+        """While the tab is open: when what the viewer may open changes (a grant revoked, a
+        consent withdrawn, a grant or the session ended), reload the page at once, so content
+        they may no longer see leaves their screen and this server-side state."""
+        try:
+            while True:
+                await asyncio.sleep(WATCH_INTERVAL_SECONDS)
+                if not _still_connected(self.router.session.client_token):
+                    return
+                async with self:
+                    self._resolve_session()  # an ended session clears the plan data here
+                    signed_out = self._person_id is None
+                    current = () if signed_out else plan_reading.access_fingerprint(
+                        self._person_id, self._plan_id)
+                    changed, loader = current != self._fingerprint, self._loader
+                    if changed and not signed_out:
+                        self._clear_content()
+                        self._fingerprint = current
+                if signed_out:
+                    yield self._sign_in_redirect()
+                    return
+                if changed and loader:
+                    yield getattr(PlanState, loader)
+        finally:
+            async with self:
+                self._watching = False
+
+    def _clear_content(self) -> None:
+        self.goals, self.contacts, self.threads, self.access = [], [], [], []
+        self.upcoming_meetings, self.past_meetings = [], []
+        self.goal, self.next_meeting, self.header = None, None, None

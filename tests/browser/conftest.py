@@ -312,3 +312,21 @@ def phone_context(browser):
     yield make
     for context in contexts:
         context.close()
+
+
+@pytest.fixture
+def app_database(database_url, ipapp_env, monkeypatch):
+    """This process talks to the app's own database, e.g. to create invitations as the coordinator
+    or to change a grant while a page is open."""
+    from ipapp import db
+    from ipapp.config import reset_settings_cache
+
+    for key, value in ipapp_env.items():
+        monkeypatch.setenv(key, value)
+    reset_settings_cache()
+    engine = db.make_engine(database_url)
+    db.use_engine(engine)
+    yield
+    db.use_engine(None)
+    reset_settings_cache()
+    engine.dispose()

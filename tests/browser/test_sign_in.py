@@ -9,26 +9,11 @@ from playwright.sync_api import expect
 from sqlmodel import col, select
 
 from ipapp import db
-from ipapp.config import reset_settings_cache
 from ipapp.models import Invitation, PlanCoordinator
 from ipapp.services import invitations
 
 pytestmark = pytest.mark.browser
 SIGN_INS = 20
-
-
-@pytest.fixture
-def app_database(database_url, ipapp_env, monkeypatch):
-    """This process talks to the app's own database, to create invitations as the coordinator."""
-    for key, value in ipapp_env.items():
-        monkeypatch.setenv(key, value)
-    reset_settings_cache()
-    engine = db.make_engine(database_url)
-    db.use_engine(engine)
-    yield
-    db.use_engine(None)
-    reset_settings_cache()
-    engine.dispose()
 
 
 def _invite(email: str) -> tuple[str, str]:

@@ -1,0 +1,76 @@
+"""Revocation and expiry take effect on a page that person already has open: the content leaves
+their screen within a second, not at their next click."""
+
+import re
+import time
+from datetime import timedelta
+
+import pytest
+from playwright.sync_api import expect
+from sqlmodel import select
+
+from ipapp import db
+from ipapp.models import AccessGrant, AccessGrantSection, Consent, ConsentGrant, Person, Plan, utcnow
+from ipapp.services import grants
+
+pytestmark = pytest.mark.browser
+WITHIN_MS = 1000
+
+
+def _people() -> tuple[int, int, int]:
+    with db.transaction() as session:
+        plan = session.exec(select(Plan)).first()
+        hanne = session.exec(select(Person).where(Person.given_name == "Hanne")).one()
+        return plan.id, plan.owner_person_id, hanne.id
+
+
+def _signed_grant(plan_id: int, owner_id: int, grantee_id: int, lasts: timedelta) -> int:
+    """A grant of goals with a signed consent (the signature ceremony has its own tests)."""
+    now = utcnow()
+    with db.transaction() as session:
+        grant = AccessGrant(plan_id=plan_id, grantee_person_id=grantee_id, granted_by_person_id=owner_id,
+                            valid_from=now - timedelta(seconds=1), valid_until=now + lasts)
+        session.add(grant)
+        session.flush()
+        session.add(AccessGrantSection(grant_id=grant.id, section="goals"))
+        version = len(session.exec(select(Consent).where(Consent.plan_id == plan_id)).all()) + 1
+        consent = Consent(plan_id=plan_id, version=version, document=f"test consent {version}",
+                          document_sha256="0" * 64, created_by_person_id=owner_id,
+                          signer_person_id=owner_id, signed_as="owner", signed_at=now)
+        session.add(consent)
+        session.flush()
+        session.add(ConsentGrant(consent_id=consent.id, grant_id=grant.id))
+        return grant.id
+
+
+def _open_overview_as_hanne(page, app_url) -> None:
+    page.goto(f"{app_url}/demo")
+    page.get_by_role("button", name=re.compile("^Logg inn som Hanne")).click()
+    page.wait_for_url(f"{app_url}/")
+    expect(page.get_by_role("heading", name="Mål og tiltak")).to_be_visible()
+
+
+def test_revoking_empties_the_open_page_within_a_second(page, app_url, app_database):
+    plan_id, owner_id, hanne_id = _people()
+    grant_id = _signed_grant(plan_id, owner_id, hanne_id, timedelta(days=30))
+    _open_overview_as_hanne(page, app_url)
+    page.wait_for_timeout(700)  # the page has settled; nothing is clicked from here on
+
+    grants.revoke_grant(owner_id, plan_id, grant_id)
+    revoked_at = time.monotonic()
+    expect(page.get_by_role("heading", name="Mål og tiltak")).to_have_count(0, timeout=WITHIN_MS)
+    print(f"content gone {time.monotonic() - revoked_at:.2f} s after revocation")
+    expect(page.get_by_role("alert")).to_contain_text("ikke tilgjengelig")
+
+
+def test_expiry_empties_the_open_page_within_a_second(page, app_url, app_database):
+    plan_id, owner_id, hanne_id = _people()
+    grant_id = _signed_grant(plan_id, owner_id, hanne_id, timedelta(seconds=6))
+    _open_overview_as_hanne(page, app_url)
+    with db.transaction() as session:
+        ends = session.get(AccessGrant, grant_id).valid_until
+    remaining = (ends - utcnow()).total_seconds()
+    assert remaining > 0.5, "the page took too long to open to observe the expiry"
+    page.wait_for_timeout(remaining * 1000)
+    expect(page.get_by_role("heading", name="Mål og tiltak")).to_have_count(0, timeout=WITHIN_MS)
+    expect(page.get_by_role("alert")).to_contain_text("ikke tilgjengelig")
