@@ -12,7 +12,7 @@ def _connect(app_url: str, origin: str) -> str:
     url = app_url.replace("http://", "ws://") + "/_event/?EIO=4&transport=websocket"
     ws = simple_websocket.Client.connect(url, headers={"Origin": origin})
     try:
-        return str(ws.receive(timeout=10))
+        return str(ws.receive(timeout=60))  # the first connection to a fresh server can be slow
     finally:
         ws.close()
 
