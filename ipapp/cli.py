@@ -1,11 +1,13 @@
-"""python -m ipapp.cli [--verbose] check|migrate|prepare
+"""python -m ipapp.cli [--verbose] check|migrate|prepare|verify-audit
 
-check    is the database reachable, writable and at this code's migration? (writes nothing)
-migrate  migrate the database to this code's migration
-prepare  migrate, and in demo mode (IPAPP_DEMO=1) load the demo plan into an empty database
+check         is the database reachable, writable and at this code's migration? (writes nothing)
+migrate       migrate the database to this code's migration
+prepare       migrate, and in demo mode (IPAPP_DEMO=1) load the demo plan into an empty database
+verify-audit  recompute the audit chain and check its anchors (writes nothing)
 
 Success prints one short line. Any failure prints one line starting with "ipapp: " on stderr and
-exits with status 2; details (a traceback) only with --verbose.
+exits with status 2; details (a traceback) only with --verbose. verify-audit on a broken chain
+prints one line naming the problem and the first bad event id on stderr and exits with status 1.
 """
 
 import argparse
@@ -13,11 +15,16 @@ import logging
 import sys
 
 from sqlalchemy.exc import SQLAlchemyError
+from sqlmodel import Session
 
 from ipapp.config import ConfigError, load_settings
+from ipapp.db import make_engine
+from ipapp.services.audit import ChainReport, verify_chain
 from ipapp.startup import StartupError, check_database, head_revision, prepare_database, upgrade_to_head
 
 EXIT_FAILURE = 2
+EXIT_AUDIT_BROKEN = 1
+COMMANDS = ("check", "migrate", "prepare", "verify-audit")
 log = logging.getLogger("ipapp.cli")
 
 
@@ -34,16 +41,32 @@ def run(command: str) -> str:
     return f"the database is at migration {head_revision()}{demo}."
 
 
+def verify_audit() -> ChainReport:
+    """The audit chain's report, after the same preflight as `check` (so an old schema says so)."""
+    settings = load_settings()
+    check_database(settings)
+    engine = make_engine(settings.database_url)
+    try:
+        with Session(engine) as session:
+            return verify_chain(session)
+    finally:
+        engine.dispose()
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m ipapp.cli", description="ipapp database preflight and migrations.")
     parser.add_argument("--verbose", action="store_true", help="log details, and the traceback of a failure")
-    parser.add_argument("command", choices=("check", "migrate", "prepare"))
+    parser.add_argument("command", choices=COMMANDS)
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO if args.verbose else logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
     if not args.verbose:
         # Alembic logs each migration at INFO on its own logger; quiet unless asked.
         logging.getLogger("alembic").setLevel(logging.WARNING)
     try:
+        if args.command == "verify-audit":
+            report = verify_audit()
+            print(f"ipapp: {report.line()}", file=sys.stdout if report.ok else sys.stderr)
+            return 0 if report.ok else EXIT_AUDIT_BROKEN
         print(f"ipapp: {run(args.command)}")
         return 0
     except (ConfigError, StartupError) as exc:

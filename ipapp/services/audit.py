@@ -1,24 +1,77 @@
-"""Append-only audit events, each chained to the previous one by an HMAC.
+"""Append-only audit events, each chained to the previous one by an HMAC, and their verification.
 
 The key comes from configuration so that someone with only database access cannot rewrite the
-chain. (Serialising concurrent writers and the verify command belong to the sharing issue.)
+chain. The chain's order is the id order.
+
+Canonical form of an event (what the HMAC covers), so verify_chain recomputes it exactly:
+    HMAC-SHA256(key, prev_hash + "|" + json)
+where json is the object of the stored fields except id, prev_hash and hash (occurred_at,
+actor_person_id, actor_role, plan_id, action, section, target, outcome, reason), keys sorted,
+separators "," and ":", non-ASCII kept as \\u escapes, occurred_at as ISO 8601 with microseconds
+("2026-03-01T12:00:00.000000", naive UTC) and missing values as null.
+
+Concurrent writers: record() first takes the chain lock in the caller's transaction, then reads
+the head, so two transactions can never both append after the same event (a fork). The lock is
+held until that transaction ends:
+- PostgreSQL: pg_advisory_xact_lock(AUDIT_CHAIN_LOCK); rows committed before it was granted are
+  visible to the next statement (READ COMMITTED, the default).
+- SQLite: a no-op UPDATE makes pysqlite BEGIN and SQLite take the RESERVED (write) lock, waiting
+  up to the busy timeout; in WAL mode holding it means the head read next is the latest.
+
+Anchors: every ANCHOR_EVERY events record() also stores the head (event id and hash) in
+audit_anchor, so deleting the newest events is detectable. Events after the last anchor can still
+be cut off unnoticed, as can anchors and events removed together; only a copy of the head kept
+outside the database protects against that.
 """
 
 import hashlib
 import hmac
 import json
+from dataclasses import dataclass
+from datetime import datetime
 
+from sqlalchemy import func, text
 from sqlmodel import Session, col, select
 
 from ipapp.config import settings
-from ipapp.models import AuditEvent, utcnow
+from ipapp.models import AuditAnchor, AuditEvent, utcnow
 
 GENESIS = "0" * 64
+ANCHOR_EVERY = 100
+# Any constant works; it only has to be the same in every ipapp process sharing a server, and
+# differ from ipapp.startup.PG_MIGRATION_LOCK.
+AUDIT_CHAIN_LOCK = 0x69706175
+HASHED_FIELDS = (
+    "occurred_at", "actor_person_id", "actor_role", "plan_id", "action", "section", "target",
+    "outcome", "reason",
+)
+PROBLEMS = ("edited", "deleted", "inserted", "reordered", "truncated", "anchor_mismatch")
 
 
-def _event_digest(key: bytes, prev_hash: str, fields: dict) -> str:
-    payload = json.dumps(fields, sort_keys=True, separators=(",", ":"), default=str)
-    return hmac.new(key, f"{prev_hash}|{payload}".encode(), hashlib.sha256).hexdigest()
+def canonical(event: AuditEvent) -> str:
+    """The event's hashed fields as canonical JSON (see the module docstring)."""
+    fields = {}
+    for name in HASHED_FIELDS:
+        value = getattr(event, name)
+        fields[name] = value.isoformat(timespec="microseconds") if isinstance(value, datetime) else value
+    return json.dumps(fields, sort_keys=True, separators=(",", ":"))
+
+
+def digest(event: AuditEvent, prev_hash: str) -> str:
+    message = f"{prev_hash}|{canonical(event)}".encode()
+    return hmac.new(settings().audit_key.encode(), message, hashlib.sha256).hexdigest()
+
+
+def lock_chain(session: Session) -> None:
+    """Hold the chain's write lock until the session's transaction ends (see the module docstring)."""
+    if session.get_bind().dialect.name == "postgresql":
+        session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": AUDIT_CHAIN_LOCK})
+    else:
+        session.execute(text("UPDATE audit_anchor SET id = id WHERE 0"))
+
+
+def _head(session: Session) -> AuditEvent | None:
+    return session.exec(select(AuditEvent).order_by(col(AuditEvent.id).desc()).limit(1)).first()
 
 
 def record(
@@ -33,10 +86,11 @@ def record(
     reason: str,
     target: str = "",
 ) -> AuditEvent:
-    last = session.exec(select(AuditEvent).order_by(col(AuditEvent.id).desc()).limit(1)).first()
+    lock_chain(session)
+    last = _head(session)
     prev_hash = last.hash if last else GENESIS
     event = AuditEvent(
-        occurred_at=utcnow(),
+        occurred_at=utcnow(),  # taken under the lock, so time order follows chain order
         actor_person_id=actor_person_id,
         actor_role=actor_role,
         plan_id=plan_id,
@@ -48,8 +102,91 @@ def record(
         prev_hash=prev_hash,
         hash="",
     )
-    fields = event.model_dump(exclude={"id", "hash", "prev_hash"})
-    event.hash = _event_digest(settings().audit_key.encode(), prev_hash, fields)
+    event.hash = digest(event, prev_hash)
     session.add(event)
     session.flush()
+    if _events_since_last_anchor(session) >= ANCHOR_EVERY:
+        record_anchor(session)
     return event
+
+
+def _events_since_last_anchor(session: Session) -> int:
+    anchored = session.exec(select(func.max(AuditAnchor.event_id))).one() or 0
+    return session.exec(select(func.count()).where(col(AuditEvent.id) > anchored)).one()
+
+
+def record_anchor(session: Session) -> AuditAnchor | None:
+    """Store the current head (event id and hash); None when there are no events yet."""
+    lock_chain(session)
+    head = _head(session)
+    if head is None:
+        return None
+    anchor = AuditAnchor(event_id=head.id, hash=head.hash)
+    session.add(anchor)
+    session.flush()
+    return anchor
+
+
+# --- verification -----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ChainReport:
+    ok: bool
+    count: int  # events in the table
+    first_bad_id: int | None = None  # the first event (id) where the chain is broken
+    problem: str | None = None  # one of PROBLEMS
+
+    def line(self) -> str:
+        if self.ok:
+            return f"audit chain ok ({self.count} events)"
+        return f"audit chain broken: {self.problem} at event {self.first_bad_id} ({self.count} events)"
+
+
+def verify_chain(session: Session) -> ChainReport:
+    """Walk the chain in id order, then check the anchors. Stops at the first problem.
+
+    A row whose HMAC does not match its content is "inserted" when the chain continues past it
+    (the next row links to the row before it), else "edited". A row that is intact but does not
+    link to the row before it is "reordered" when the event it links to is elsewhere in the
+    table, else "deleted" (the event it links to is gone).
+    """
+    # Anchors first: one stored meanwhile by a writer always points at an event the walk sees.
+    anchors = list(session.exec(select(AuditAnchor).order_by(col(AuditAnchor.id))))
+    count, head_id, expected = 0, None, GENESIS
+    rows = session.exec(select(AuditEvent).order_by(col(AuditEvent.id)).execution_options(yield_per=1000))
+    current = next(rows, None)
+    while current is not None:
+        following = next(rows, None)  # one row of lookahead, never the whole table in memory
+        problem = _link_problem(session, current, following, expected)
+        if problem:
+            return ChainReport(False, _count(session), current.id, problem)
+        count, head_id, expected = count + 1, current.id, current.hash
+        current = following
+    return _check_anchors(anchors, session, count, head_id)
+
+
+def _link_problem(session: Session, row: AuditEvent, following: AuditEvent | None, expected: str) -> str | None:
+    intact = hmac.compare_digest(digest(row, row.prev_hash), row.hash)
+    if intact and row.prev_hash == expected:
+        return None
+    if not intact:
+        return "inserted" if following is not None and following.prev_hash == expected else "edited"
+    linked = session.exec(select(AuditEvent.id).where(AuditEvent.hash == row.prev_hash)).first()
+    return "reordered" if linked is not None else "deleted"
+
+
+def _count(session: Session) -> int:
+    return session.exec(select(func.count()).select_from(AuditEvent)).one()
+
+
+def _check_anchors(anchors: list[AuditAnchor], session: Session, count: int, head_id: int | None) -> ChainReport:
+    previous_event_id = 0
+    for anchor in anchors:
+        if head_id is None or anchor.event_id > head_id:
+            return ChainReport(False, count, anchor.event_id, "truncated")
+        event = session.get(AuditEvent, anchor.event_id)
+        if event is None or event.hash != anchor.hash or anchor.event_id < previous_event_id:
+            return ChainReport(False, count, anchor.event_id, "anchor_mismatch")
+        previous_event_id = anchor.event_id
+    return ChainReport(True, count)
