@@ -9,6 +9,7 @@ from ipapp.api.session_routes import session_routes
 
 from ipapp.i18n import translate
 from ipapp.pages.account_pages import demo_page, invitation_page, me_page, sign_in_page
+from ipapp.pages.consent_page import consent_page
 from ipapp.pages.invite_page import invite_page
 from ipapp.pages.overview import overview_page
 from ipapp.pages.plan_pages import (
@@ -19,6 +20,7 @@ from ipapp.pages.plan_pages import (
     sharing_page,
 )
 from ipapp.state.plan import PlanState
+from ipapp.state.consent import ConsentState
 from ipapp.state.invite import InviteState
 from ipapp.state.me import MeState
 from ipapp.state.session import SessionState
@@ -53,6 +55,8 @@ app.add_page(sharing_page, route="/deling", title=_title("sharing.title"), on_lo
 app.add_page(me_page, route="/meg", title=_title("me.title"), on_load=[PlanState.load_me, MeState.load_passkeys])
 app.add_page(invite_page, route="/inviter", title=_title("invite.title"),
              on_load=[PlanState.load_me, InviteState.load_invite])
+app.add_page(consent_page, route="/samtykke", title=_title("consent.title"),
+             on_load=[PlanState.load_me, ConsentState.load_consent])
 app.add_page(demo_page, route="/demo", title=_title("demo.title"), on_load=SessionState.load_demo_chooser)
 app.add_page(sign_in_page, route="/logg-inn", title=_title("signin.title"), on_load=SignInState.load_sign_in)
 app.add_page(invitation_page, route="/invitasjon/[code]", title=_title("invitation.title"),

@@ -62,6 +62,14 @@ def _passkeys_section() -> rx.Component:
             rx.el.ul(rx.foreach(MeState.passkeys, _passkey_row), class_name="plain-list card"),
             rx.el.p(t("me.no_passkeys"), class_name="muted"),
         ),
+        rx.el.button(
+            rx.cond(MeState.busy, t("invitation.busy"), t("me.passkey_add")),
+            type="button",
+            disabled=MeState.busy | (MeState.register_script == ""),
+            on_click=[MeState.add_started,
+                      rx.call_script(MeState.register_script, callback=MeState.add_result)],
+            class_name="button button-secondary",
+        ),
         aria_labelledby="passkeys-heading",
     )
 

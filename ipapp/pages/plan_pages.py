@@ -160,6 +160,7 @@ def sharing_page() -> rx.Component:
         rx.cond(SharingState.notice != "", rx.el.p(SharingState.notice, role="status", class_name="notice")),
         rx.cond(SharingState.problem != "",
                 rx.el.p(SharingState.problem, role="alert", class_name="notice notice-error")),
+        link(icon("file-signature"), rx.el.span(t("consent.open")), href="/samtykke", class_name="action-link"),
         rx.el.h2(t("sharing.current")),
         rx.cond(
             PlanState.access.length() > 0,

@@ -36,3 +36,18 @@ def sign_out_everywhere(person_id: int) -> None:
     account_id = account_id_for(person_id)
     if account_id is not None:
         sessions.end_all_sessions(account_id)
+
+
+def new_passkey_options(person_id: int) -> str:
+    """Registration options for another passkey on the signed-in person's own account."""
+    account_id = account_id_for(person_id)
+    if account_id is None:
+        raise passkeys.PasskeyError("disabled", "no account")
+    return passkeys.registration_options(account_id)
+
+
+def add_my_passkey(person_id: int, credential: object, label: str) -> int:
+    account_id = account_id_for(person_id)
+    if account_id is None:
+        raise passkeys.PasskeyError("disabled", "no account")
+    return passkeys.finish_registration(account_id, credential, label)

@@ -24,8 +24,19 @@ class PasskeyRow:
 class MeState(SessionState):
     passkeys: list[PasskeyRow] = []
     may_invite: bool = False
+    register_script: str = ""
+    busy: bool = False
     notice: str = ""
     problem: str = ""
+
+    def _prepare_registration(self) -> None:
+        """Options ready before the tap, so the ceremony runs inside the person's gesture."""
+        try:
+            options = accounts.new_passkey_options(self._person_id)
+            self.register_script = passkeys.browser_script(passkeys.REGISTER_JS, options)
+        except passkeys.PasskeyError:
+            self.register_script = ""
+        self.busy = False
 
     def _refresh(self) -> None:
         now = utcnow()
@@ -45,6 +56,28 @@ class MeState(SessionState):
         self.notice, self.problem = "", ""
         self.may_invite = invitations.can_invite(self._person_id, self._plan_id)
         self._refresh()
+        self._prepare_registration()
+
+    @rx.event
+    @endpoint("signed_in")
+    def add_started(self):
+        self.busy, self.notice, self.problem = True, "", ""
+
+    @rx.event
+    @endpoint("signed_in", dict)
+    def add_result(self, result: dict):
+        if "error" in result:
+            cancelled = result.get("error") in ("NotAllowedError", "AbortError")
+            self.problem = self._text("invitation.error.cancelled" if cancelled else "invitation.error.register")
+        else:
+            try:
+                accounts.add_my_passkey(self._person_id, result, "")
+            except passkeys.PasskeyError:
+                self.problem = self._text("invitation.error.register")
+            else:
+                self.notice = self._text("me.passkey_added_now")
+        self._refresh()
+        self._prepare_registration()
 
     @rx.event
     @endpoint("signed_in", dict)
