@@ -1,9 +1,10 @@
-"""python -m ipapp.cli [--verbose] check|migrate|prepare|verify-audit
+"""python -m ipapp.cli [--verbose] check|migrate|prepare|verify-audit|verify-consents
 
 check         is the database reachable, writable and at this code's migration? (writes nothing)
 migrate       migrate the database to this code's migration
 prepare       migrate, and in demo mode (IPAPP_DEMO=1) load the demo plan into an empty database
 verify-audit  recompute the audit chain and check its anchors (writes nothing)
+verify-consents  re-verify every signed consent from its stored evidence (writes nothing)
 
 Success prints one short line. Any failure prints one line starting with "ipapp: " on stderr and
 exits with status 2; details (a traceback) only with --verbose. verify-audit on a broken chain
@@ -24,7 +25,7 @@ from ipapp.startup import StartupError, check_database, head_revision, prepare_d
 
 EXIT_FAILURE = 2
 EXIT_AUDIT_BROKEN = 1
-COMMANDS = ("check", "migrate", "prepare", "verify-audit")
+COMMANDS = ("check", "migrate", "prepare", "verify-audit", "verify-consents")
 log = logging.getLogger("ipapp.cli")
 
 
@@ -53,6 +54,31 @@ def verify_audit() -> ChainReport:
         engine.dispose()
 
 
+def verify_consents() -> list:
+    """Every stored consent signature re-verified from its evidence (never the signed flag)."""
+    from ipapp.services.consents import verify_all
+
+    settings = load_settings()
+    check_database(settings)
+    engine = make_engine(settings.database_url)
+    try:
+        with Session(engine) as session:
+            return verify_all(session)
+    finally:
+        engine.dispose()
+
+
+def _report_consents() -> int:
+    results = verify_consents()
+    bad = [r for r in results if not r.ok]
+    for result in bad:
+        print(f"ipapp: consent {result.consent_id} (plan {result.plan_id}, version {result.version}) "
+              f"does not verify: {result.problem}", file=sys.stderr)
+    if not bad:
+        print(f"ipapp: {len(results)} signed consents verify.")
+    return 0 if not bad else EXIT_AUDIT_BROKEN
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m ipapp.cli", description="ipapp database preflight and migrations.")
     parser.add_argument("--verbose", action="store_true", help="log details, and the traceback of a failure")
@@ -63,6 +89,8 @@ def main(argv: list[str] | None = None) -> int:
         # Alembic logs each migration at INFO on its own logger; quiet unless asked.
         logging.getLogger("alembic").setLevel(logging.WARNING)
     try:
+        if args.command == "verify-consents":
+            return _report_consents()
         if args.command == "verify-audit":
             report = verify_audit()
             print(f"ipapp: {report.line()}", file=sys.stdout if report.ok else sys.stderr)

@@ -9,6 +9,7 @@ from ipapp.api.session_routes import session_routes
 
 from ipapp.i18n import translate
 from ipapp.pages.account_pages import demo_page, invitation_page, me_page, sign_in_page
+from ipapp.pages.access_log_page import access_log_page
 from ipapp.pages.consent_page import consent_page
 from ipapp.pages.invite_page import invite_page
 from ipapp.pages.overview import overview_page
@@ -20,6 +21,7 @@ from ipapp.pages.plan_pages import (
     sharing_page,
 )
 from ipapp.state.plan import PlanState
+from ipapp.state.access_log import AccessLogState
 from ipapp.state.consent import ConsentState
 from ipapp.state.invite import InviteState
 from ipapp.state.me import MeState
@@ -57,6 +59,8 @@ app.add_page(invite_page, route="/inviter", title=_title("invite.title"),
              on_load=[PlanState.load_me, InviteState.load_invite])
 app.add_page(consent_page, route="/samtykke", title=_title("consent.title"),
              on_load=[PlanState.load_me, ConsentState.load_consent])
+app.add_page(access_log_page, route="/innsyn", title=_title("accesslog.title"),
+             on_load=[PlanState.load_me, AccessLogState.load_log])
 app.add_page(demo_page, route="/demo", title=_title("demo.title"), on_load=SessionState.load_demo_chooser)
 app.add_page(sign_in_page, route="/logg-inn", title=_title("signin.title"), on_load=SignInState.load_sign_in)
 app.add_page(invitation_page, route="/invitasjon/[code]", title=_title("invitation.title"),

@@ -756,3 +756,32 @@ def test_fuzzed_assertions_are_refused_cleanly(cast, owner_phone, response):
         consents.sign(cast.owner_id, cast.plan_id, view.id, payload)
     assert caught.value.code in consents.ERROR_CODES
     assert consent_row(view.id).signed_at is None
+
+
+def test_verify_consents_command_reports_a_tampered_consent(tmp_path, monkeypatch):
+    """The command a person runs to re-check every signature: 0 when all verify, 1 naming the bad one."""
+    import subprocess
+    import sys
+
+    from ipapp.startup import upgrade_to_head
+
+    url = f"sqlite:///{tmp_path}/cli.sqlite3"
+    upgrade_to_head(url)
+    env = {**__import__("os").environ, "IPAPP_ENV": "development", "DATABASE_URL": url}
+    run = lambda: subprocess.run([sys.executable, "-m", "ipapp.cli", "verify-consents"],  # noqa: E731
+                                 env=env, capture_output=True, text=True, timeout=120)
+    clean = run()
+    assert clean.returncode == 0 and "0 signed consents verify" in clean.stdout
+    engine = db.make_engine(url)
+    with engine.begin() as connection:  # a consent claiming a signature it does not have
+        connection.exec_driver_sql(
+            "INSERT INTO person (id, given_name, family_name, locale, created_at) VALUES (1, 'A', 'B', 'nb', '2026-01-01')")
+        connection.exec_driver_sql(
+            "INSERT INTO plan (id, owner_person_id, status, period_start, next_review_on, created_at, updated_at) "
+            "VALUES (1, 1, 'active', '2026-01-01', '2027-01-01', '2026-01-01', '2026-01-01')")
+        connection.exec_driver_sql(
+            "INSERT INTO consent (id, plan_id, version, document, document_sha256, created_by_person_id, created_at, "
+            "signer_person_id, signed_as, signed_at) VALUES (1, 1, 1, 'x', 'y', 1, '2026-01-01', 1, 'owner', '2026-01-02')")
+    engine.dispose()
+    broken = run()
+    assert broken.returncode == 1 and "consent 1 (plan 1, version 1) does not verify" in broken.stderr

@@ -161,6 +161,7 @@ def sharing_page() -> rx.Component:
         rx.cond(SharingState.problem != "",
                 rx.el.p(SharingState.problem, role="alert", class_name="notice notice-error")),
         link(icon("file-signature"), rx.el.span(t("consent.open")), href="/samtykke", class_name="action-link"),
+        link(icon("eye"), rx.el.span(t("accesslog.open")), href="/innsyn", class_name="action-link"),
         rx.el.h2(t("sharing.current")),
         rx.cond(
             PlanState.access.length() > 0,

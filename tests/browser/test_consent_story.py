@@ -78,3 +78,16 @@ def test_owner_signs_a_consent_and_her_mother_sees_only_what_was_granted(
         print(f"mother's page emptied {time.monotonic() - revoked:.2f} s after the revocation was shown")
     finally:
         mother.context.close()
+
+    # Sofie sees when her mother looked at what, and her own reads are not listed.
+    page.goto(f"{app_url}/deling")
+    page.get_by_role("link", name="Hvem har sett planen min").click()
+    expect(page.get_by_role("heading", level=1, name="Hvem har sett planen min")).to_be_visible()
+    log = page.locator("li.access-row")
+    expect(log.filter(has_text="Hanne Lindgren").filter(has_text="Så på Mål og tiltak").first).to_be_visible()
+    expect(log.filter(has_text="Sofie Lindgren Aas")).to_have_count(0)
+    page.get_by_label("Vis bare").select_option(label="Hanne Lindgren")
+    expect(log.filter(has_text="Mari Nilsen")).to_have_count(0)
+    expect(log.first).to_contain_text("Hanne Lindgren")
+    assert_accessible(page, "access-log")
+    save_screenshot(page, "access-log")
