@@ -477,7 +477,7 @@ MESSAGES: dict[str, dict[str, str]] = {
     "accesslog.action.write": {"nb": "Endret {section}", "nn": "Endra {section}", "en": "Changed {section}"},
     "accesslog.action.manage_sharing": {"nb": "Så på delingen", "nn": "Såg på delinga", "en": "Looked at the sharing"},
     "accesslog.action.other": {"nb": "Brukte {section}", "nn": "Brukte {section}", "en": "Used {section}"},
-    "accesslog.denied": {"nb": "{what}, men fikk ikke lov", "nn": "{what}, men fekk ikkje lov", "en": "{what}, but was not allowed"},
+    "accesslog.tried": {"nb": "Prøvde å åpne {section}, men fikk ikke lov", "nn": "Prøvde å opne {section}, men fekk ikkje lov", "en": "Tried to open {section}, but was not allowed"},
     "accesslog.denied_mark": {"nb": "Stoppet:", "nn": "Stoppa:", "en": "Stopped:"},
     "accesslog.previous": {"nb": "Nyere", "nn": "Nyare", "en": "Newer"},
     "accesslog.next": {"nb": "Eldre", "nn": "Eldre", "en": "Older"},

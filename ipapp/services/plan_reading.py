@@ -22,6 +22,7 @@ from ipapp.models import (
     PlanMember,
     utcnow,
 )
+from ipapp.services import audit
 from ipapp.services.plan_access import (
     AccessDenied,
     PlanContext,
@@ -200,6 +201,15 @@ def _access_views(session: Session, ctx: PlanContext, locale: str) -> list[Acces
     return views
 
 
+def _deny_whole_plan(session: Session, ctx: PlanContext, target: str) -> None:
+    """Someone who may open no part of the plan tried to open it: logged as such, then refused."""
+    why = ctx.decide(policy.Action.READ, Section.GOALS)  # the reason and relation, for the log
+    audit.record(session, actor_person_id=ctx.actor.person_id, actor_role=str(why.acting_as),
+                 plan_id=ctx.plan.id, action="read", section=None, allowed=False, reason=why.reason,
+                 target=target)
+    raise AccessDenied(why.reason)
+
+
 def _readable(ctx: PlanContext, section: Section) -> bool:
     return ctx.decide(policy.Action.READ, section).allowed
 
@@ -211,7 +221,7 @@ def read_overview(person_id: int | None, plan_id: object, locale: str) -> Overvi
         ctx = load_context(session, person_id, plan_id, now)
         header = _header(session, ctx)
         if not header.readable_sections:
-            require(session, ctx, policy.Action.READ, Section.ABOUT, target="overview")
+            _deny_whole_plan(session, ctx, "overview")
         goals = _goals(session, ctx, locale) if _readable(ctx, Section.GOALS) else []
         next_meeting = None
         if _readable(ctx, Section.MEETINGS):
@@ -243,7 +253,7 @@ def read_header(person_id: int | None, plan_id: object) -> PlanHeader:
         ctx = load_context(session, person_id, plan_id, utcnow())
         header = _header(session, ctx)
         if not header.readable_sections and not header.may_manage_sharing:
-            require(session, ctx, policy.Action.READ, Section.ABOUT, target="header")
+            _deny_whole_plan(session, ctx, "header")
         return header
 
 

@@ -40,9 +40,11 @@ class AccessLogState(SessionState):
     loaded: bool = False
 
     def _what(self, action: str, outcome: str, section_label: str) -> str:
+        section = section_label or self._text("accesslog.the_plan")
+        if outcome == "denied":
+            return self._text("accesslog.tried", section=section)
         key = action if action in ("read", "write", "manage_sharing") else "other"
-        text = self._text(f"accesslog.action.{key}", section=section_label or self._text("accesslog.the_plan"))
-        return self._text("accesslog.denied", what=text) if outcome == "denied" else text
+        return self._text(f"accesslog.action.{key}", section=section)
 
     def _load(self) -> None:
         try:
