@@ -116,3 +116,34 @@ def test_forged_grant_ids_change_nothing(cast, forged):
         grants.revoke_grant(cast.owner_id, cast.plan_id, forged)
     with db.transaction() as session:
         assert all(g.revoked_at is None for g in session.exec(select(AccessGrant)))
+
+
+def _sign_all_consents(cast) -> None:
+    with db.transaction() as session:
+        for consent in session.exec(select(Consent)):
+            consent.signer_person_id, consent.signed_as, consent.signed_at = cast.owner_id, "owner", utcnow()
+            session.add(consent)
+
+
+def test_the_owner_is_reminded_of_grants_ending_within_14_days_and_can_renew(cast):
+    _sign_all_consents(cast)  # the demo grant (3 months) is effective, so not yet ending
+    assert grants.ending_soon(cast.owner_id, cast.plan_id, "nb") == []
+    with db.transaction() as session:
+        grant = session.exec(select(AccessGrant)).one()
+        grant.valid_until = utcnow() + timedelta(days=5)
+        session.add(grant)
+        grant_id = grant.id
+    [soon] = grants.ending_soon(cast.owner_id, cast.plan_id, "nb")
+    assert (soon.grant_id, soon.person_name, soon.sections) == (grant_id, "Hanne Lindgren", "Mål og tiltak, Møter")
+    assert soon.days_left in (4, 5)
+    renewed = grants.renew_grant(cast.owner_id, cast.plan_id, grant_id)
+    with db.transaction() as session:
+        new = session.get(AccessGrant, renewed)
+        assert new.valid_until - utcnow() > timedelta(days=80)  # about three more months
+        assert session.get(AccessGrant, grant_id).revoked_at is None  # the old one runs to its end
+    # Only the owner or an acting guardian is reminded or may renew.
+    for other in (cast.coordinator_id, cast.next_of_kin_id):
+        with pytest.raises(AccessDenied):
+            grants.ending_soon(other, cast.plan_id, "nb")
+        with pytest.raises(AccessDenied):
+            grants.renew_grant(other, cast.plan_id, grant_id)

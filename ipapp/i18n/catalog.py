@@ -483,6 +483,13 @@ MESSAGES: dict[str, dict[str, str]] = {
     "accesslog.next": {"nb": "Eldre", "nn": "Eldre", "en": "Older"},
     "accesslog.paging": {"nb": "Bla i loggen", "nn": "Bla i loggen", "en": "Page through the log"},
     "accesslog.open": {"nb": "Hvem har sett planen min", "nn": "Kven har sett planen min", "en": "Who has looked at my plan"},
+    "ending.last_day": {"nb": "Tilgangen slutter etter", "nn": "Tilgangen sluttar etter", "en": "Access ends after"},
+    "ending.renew": {"nb": "Forny i 3 måneder", "nn": "Forny i 3 månader", "en": "Renew for 3 months"},
+    "ending.let_lapse": {
+        "nb": "Gjør du ingenting, stopper tilgangen av seg selv.",
+        "nn": "Gjer du ingenting, stoppar tilgangen av seg sjølv.",
+        "en": "If you do nothing, the access stops by itself.",
+    },
     "signin.not_yet": {
         "nb": "Innlogging er ikke slått på her ennå. Kontakt koordinatoren din.",
         "nn": "Innlogging er ikkje slått på her enno. Kontakt koordinatoren din.",

@@ -6,6 +6,7 @@ from ipapp.components.cards import goal_card, meeting_card
 from ipapp.components.shell import icon, link, page_shell
 from ipapp.components.text import t
 from ipapp.state.plan import PlanState
+from ipapp.state.sharing import SharingState
 
 
 def _goals_section() -> rx.Component:
@@ -62,9 +63,22 @@ def _access_row(access) -> rx.Component:
     )
 
 
+def _ending_soon(item) -> rx.Component:
+    return rx.el.div(
+        rx.el.p(rx.el.strong(item.person_name), " – ", item.sections),
+        rx.el.p(t("ending.last_day"), " ", item.last_day, class_name="detail"),
+        rx.el.button(t("ending.renew"), type="button", on_click=SharingState.renew(item.grant_id),
+                     class_name="button button-secondary"),
+        rx.el.p(t("ending.let_lapse"), class_name="detail"),
+        class_name="notice",
+        role="status",
+    )
+
+
 def _access_section() -> rx.Component:
     return rx.el.section(
         rx.el.h2(t("overview.access_heading"), id="access-heading"),
+        rx.foreach(PlanState.ending_soon, _ending_soon),
         rx.cond(
             PlanState.access.length() > 0,
             rx.el.ul(rx.foreach(PlanState.access, _access_row), class_name="plain-list card"),

@@ -155,3 +155,70 @@ def last_day_for(choice: object, picked_date: object, now: datetime) -> object:
     if choice == "date":
         return picked_date if isinstance(picked_date, str) and picked_date else None
     return None
+
+
+REMIND_BEFORE = timedelta(days=14)
+RENEW_MONTHS = "3m"
+
+
+@dataclass
+class EndingSoon:
+    grant_id: int
+    person_name: str
+    sections: str
+    last_day: str
+    days_left: int
+
+
+def ending_soon(actor_person_id: int | None, plan_id: object, locale: str) -> list[EndingSoon]:
+    """Effective grants that end within 14 days, soonest first: the owner is reminded of them."""
+    from ipapp.i18n.dates import days_until, format_date, to_oslo
+
+    now = utcnow()
+    with transaction() as session:
+        ctx = load_context(session, actor_person_id, plan_id, now)
+        require(session, ctx, policy.Action.MANAGE_SHARING, None, target="ending_soon", reading=True)
+        soon = []
+        for grant in session.exec(
+            select(AccessGrant).where(AccessGrant.plan_id == ctx.plan.id, AccessGrant.valid_until > now,
+                                      AccessGrant.valid_until <= now + REMIND_BEFORE)
+            .order_by(col(AccessGrant.valid_until))
+        ):
+            fact = grant_fact(session, grant)
+            if fact not in policy.effective_grants(ctx.facts, grant.grantee_person_id, now):
+                continue
+            last_day = to_oslo(grant.valid_until - timedelta(microseconds=1)).date()
+            soon.append(EndingSoon(
+                grant_id=grant.id,
+                person_name=session.get(Person, grant.grantee_person_id).full_name,
+                sections=", ".join(translate(f"section.{s.value}", locale) for s in Section if s in fact.sections),
+                last_day=format_date(last_day, locale),
+                days_left=days_until(last_day, now),
+            ))
+        return soon
+
+
+def renew_grant(actor_person_id: int | None, plan_id: object, grant_id: object) -> int:
+    """One tap: the same person and sections for three more months, as a new grant that the next
+    consent version covers. The old grant runs to its end, so nothing stops before the signature."""
+    now = utcnow()
+    with transaction() as session:
+        ctx = load_context(session, actor_person_id, plan_id, now)
+        require(session, ctx, policy.Action.MANAGE_SHARING, None, target=f"renew:{grant_id}", reading=False)
+        if not isinstance(grant_id, int) or isinstance(grant_id, bool):
+            raise GrantProblem("unknown_grant")
+        old = session.get(AccessGrant, grant_id)
+        if old is None or old.plan_id != ctx.plan.id or old.revoked_at is not None or old.valid_until <= now:
+            raise GrantProblem("unknown_grant")
+        sections = sorted(s.value for s in grant_fact(session, old).sections)
+        decision = policy.may_grant(ctx.actor, ctx.facts, sections, now)
+        if not decision.allowed:
+            raise AccessDenied(decision.reason)
+        last_day = last_day_for(RENEW_MONTHS, None, now)
+        renewed = AccessGrant(plan_id=ctx.plan.id, grantee_person_id=old.grantee_person_id,
+                              granted_by_person_id=actor_person_id, valid_from=now,
+                              valid_until=_end_of(last_day, now), purpose=old.purpose)
+        session.add(renewed)
+        session.flush()
+        session.add_all([AccessGrantSection(grant_id=renewed.id, section=s) for s in sections])
+        return renewed.id

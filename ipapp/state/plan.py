@@ -5,7 +5,7 @@ import logging
 
 import reflex as rx
 
-from ipapp.services import plan_reading
+from ipapp.services import grants, plan_reading
 from ipapp.services.plan_access import AccessDenied
 from ipapp.services.views import (
     AccessView,
@@ -55,6 +55,7 @@ class PlanState(SessionState):
     upcoming_meetings: list[MeetingView] = []
     past_meetings: list[MeetingView] = []
     threads: list[ThreadView] = []
+    ending_soon: list[grants.EndingSoon] = []
 
     @rx.var
     def owner_name(self) -> str:
@@ -124,6 +125,10 @@ class PlanState(SessionState):
         self.threads_awaiting_reply = overview.threads_awaiting_reply
         self.access = overview.access
         self.next_review = overview.next_review
+        self.ending_soon = (
+            grants.ending_soon(self._person_id, self._plan_id, self.lang)
+            if overview.header.may_manage_sharing else []
+        )
         self.loaded = True
         return self._finish("load_overview")
 
@@ -235,3 +240,4 @@ class PlanState(SessionState):
         self.goals, self.contacts, self.threads, self.access = [], [], [], []
         self.upcoming_meetings, self.past_meetings = [], []
         self.goal, self.next_meeting, self.header = None, None, None
+        self.ending_soon = []

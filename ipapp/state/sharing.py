@@ -52,6 +52,17 @@ class SharingState(SessionState):
 
     @rx.event
     @endpoint("signed_in", int)
+    def renew(self, grant_id: int):
+        """One tap: three more months; the new consent version is then shown for signing."""
+        try:
+            grants.renew_grant(self._person_id, self._plan_id, grant_id)
+        except (grants.GrantProblem, AccessDenied):
+            self.notice, self.problem = "", self._text("sharing.problem.unknown_grant")
+            return None
+        return rx.redirect("/samtykke")
+
+    @rx.event
+    @endpoint("signed_in", int)
     def revoke(self, grant_id: int):
         try:
             grants.revoke_grant(self._person_id, self._plan_id, grant_id)

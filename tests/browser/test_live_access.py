@@ -74,3 +74,28 @@ def test_expiry_empties_the_open_page_within_a_second(page, app_url, app_databas
     page.wait_for_timeout(remaining * 1000)
     expect(page.get_by_role("heading", name="Mål og tiltak")).to_have_count(0, timeout=WITHIN_MS)
     expect(page.get_by_role("alert")).to_contain_text("ikke tilgjengelig")
+
+
+def test_owner_is_reminded_of_access_ending_soon_and_renews_with_one_tap(
+    page, app_url, app_database, assert_accessible
+):
+    plan_id, owner_id, _ = _people()
+    with db.transaction() as session:
+        jonas = session.exec(select(Person).where(Person.given_name == "Jonas")).one().id
+    grant_id = _signed_grant(plan_id, owner_id, jonas, timedelta(days=5))
+    try:
+        page.goto(f"{app_url}/demo")
+        page.get_by_role("button", name=re.compile("^Logg inn som Sofie")).click()
+        page.wait_for_url(f"{app_url}/")
+        reminder = page.locator(".notice").filter(has_text="Jonas Berg")
+        expect(reminder).to_contain_text("Tilgangen slutter etter")
+        assert_accessible(page, "overview-ending-soon")
+        reminder.get_by_role("button", name="Forny i 3 måneder").click()
+        page.wait_for_url(re.compile(r".*/samtykke/?$"))
+        expect(page.locator(".consent-text")).to_contain_text("Jonas Berg")
+        expect(page.get_by_role("button", name="Signer med passnøkkel")).to_be_visible()
+    finally:  # leave the shared demo plan as other tests expect it
+        with db.transaction() as session:
+            for grant in session.exec(select(AccessGrant).where(AccessGrant.grantee_person_id == jonas)):
+                grant.revoked_at = utcnow()
+                session.add(grant)
