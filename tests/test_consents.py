@@ -602,6 +602,12 @@ def test_a_guardian_signs_as_guardian_and_renewal_follows_the_guardianship(cast,
     assert consents.consents_needing_renewal(cast.plan_id, now) == [view.id]
     assert consents.consents_needing_renewal("1", now) == []
     assert consents.consents_needing_renewal(10_000, now) == []
+    # The owner is told, and gets a new version to sign herself (not "up to date").
+    assert consents.renewal_needed(cast.owner_id, cast.plan_id)
+    renewed = consents.draft_consent(cast.owner_id, cast.plan_id)
+    assert renewed.version == view.version + 1 and renewed.status == "awaiting_signature"
+    with pytest.raises(AccessDenied):
+        consents.renewal_needed(cast.next_of_kin_id, cast.plan_id)
 
 
 def test_a_parents_consent_needs_renewal_once_the_owner_turns_16(cast, guardian_phone):

@@ -490,6 +490,11 @@ MESSAGES: dict[str, dict[str, str]] = {
         "nn": "Gjer du ingenting, stoppar tilgangen av seg sjølv.",
         "en": "If you do nothing, the access stops by itself.",
     },
+    "renewal.needed": {
+        "nb": "Vergen som signerte samtykket, gjør ikke det for deg lenger. Les samtykket og signer det selv.",
+        "nn": "Verja som signerte samtykket, gjer ikkje det for deg lenger. Les samtykket og signer det sjølv.",
+        "en": "The guardian who signed the consent no longer acts for you. Read the consent and sign it yourself.",
+    },
     "signin.not_yet": {
         "nb": "Innlogging er ikke slått på her ennå. Kontakt koordinatoren din.",
         "nn": "Innlogging er ikkje slått på her enno. Kontakt koordinatoren din.",

@@ -80,6 +80,11 @@ def _access_section() -> rx.Component:
         rx.el.h2(t("overview.access_heading"), id="access-heading"),
         rx.foreach(PlanState.ending_soon, _ending_soon),
         rx.cond(
+            PlanState.renewal_needed,
+            rx.el.p(t("renewal.needed"), " ",
+                    link(t("consent.open"), href="/samtykke"), class_name="notice", role="status"),
+        ),
+        rx.cond(
             PlanState.access.length() > 0,
             rx.el.ul(rx.foreach(PlanState.access, _access_row), class_name="plain-list card"),
             rx.el.p(t("overview.no_access"), class_name="muted"),

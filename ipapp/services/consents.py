@@ -383,10 +383,11 @@ def draft_consent(actor_person_id: int | None, plan_id: object) -> ConsentView:
             ).first()
             if latest is not None and latest.withdrawn_at is None:
                 if _covered_grant_ids(session, latest.id) == grant_ids:
-                    if latest.signed_at is not None:
+                    # A signature by a guardian who no longer acts must be renewed: a new version.
+                    if latest.signed_at is not None and not _guardian_lapsed(latest, ctx.facts, now):
                         raise _refuse("up_to_date", f"consent {latest.id} already covers these grants")
                     same = _terms(session, ctx.plan, grants, latest.version, to_oslo(latest.created_at).date())
-                    if canonical_document(same) == latest.document:
+                    if latest.signed_at is None and canonical_document(same) == latest.document:
                         return _view(session, latest)
             version = (latest.version if latest else 0) + 1
             document = canonical_document(_terms(session, ctx.plan, grants, version, to_oslo(now).date()))
@@ -821,6 +822,22 @@ def verify_all(session: Session) -> list[VerifyResult]:
 # --- renewal -----------------------------------------------------------------------------------
 
 
+def _guardian_lapsed(consent: Consent, facts: policy.PlanFacts, now: datetime) -> bool:
+    """Signed by a guardian who no longer acts for the owner (ended, or the owner turned 16)."""
+    if consent.signed_as != SignedAs.GUARDIAN.value:
+        return False
+    mine = [g for g in facts.guardianships if g.guardian_person_id == consent.signer_person_id]
+    return not any(policy.guardian_is_acting(g, facts, policy.oslo_date(now)) for g in mine)
+
+
+def renewal_needed(actor_person_id: int | None, plan_id: object) -> bool:
+    """For the owner's overview: must a consent signed by a former guardian be signed anew?"""
+    with transaction() as session:
+        ctx = load_context(session, actor_person_id, plan_id, utcnow())
+        require(session, ctx, policy.Action.MANAGE_SHARING, None, target="renewal", reading=True)
+    return bool(consents_needing_renewal(plan_id, utcnow()))
+
+
 def consents_needing_renewal(plan_id: object, now: datetime) -> list[int]:
     """Ids of the plan's standing consents signed by a guardian who no longer acts for the owner
     (guardianship ended, or a parent's after the owner turned 16): the owner, or a guardian who
@@ -833,7 +850,6 @@ def consents_needing_renewal(plan_id: object, now: datetime) -> list[int]:
         if plan is None:
             return []
         facts = plan_facts(session, plan)
-        today = policy.oslo_date(now)
         consents = session.exec(
             select(Consent)
             .where(Consent.plan_id == plan.id, col(Consent.signed_at).is_not(None),
@@ -843,10 +859,7 @@ def consents_needing_renewal(plan_id: object, now: datetime) -> list[int]:
     newest_standing = max((c.version for c in consents), default=0)
     needing = []
     for consent in consents:
-        if consent.signed_as != SignedAs.GUARDIAN.value or consent.version < newest_standing:
-            continue
-        mine = [g for g in facts.guardianships if g.guardian_person_id == consent.signer_person_id]
-        if not any(policy.guardian_is_acting(g, facts, today) for g in mine):
+        if consent.version == newest_standing and _guardian_lapsed(consent, facts, now):
             needing.append(consent.id)
     return needing
 

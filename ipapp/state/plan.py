@@ -5,7 +5,7 @@ import logging
 
 import reflex as rx
 
-from ipapp.services import grants, plan_reading
+from ipapp.services import consents, grants, plan_reading
 from ipapp.services.plan_access import AccessDenied
 from ipapp.services.views import (
     AccessView,
@@ -56,6 +56,7 @@ class PlanState(SessionState):
     past_meetings: list[MeetingView] = []
     threads: list[ThreadView] = []
     ending_soon: list[grants.EndingSoon] = []
+    renewal_needed: bool = False
 
     @rx.var
     def owner_name(self) -> str:
@@ -125,10 +126,9 @@ class PlanState(SessionState):
         self.threads_awaiting_reply = overview.threads_awaiting_reply
         self.access = overview.access
         self.next_review = overview.next_review
-        self.ending_soon = (
-            grants.ending_soon(self._person_id, self._plan_id, self.lang)
-            if overview.header.may_manage_sharing else []
-        )
+        sharing = overview.header.may_manage_sharing
+        self.ending_soon = grants.ending_soon(self._person_id, self._plan_id, self.lang) if sharing else []
+        self.renewal_needed = sharing and consents.renewal_needed(self._person_id, self._plan_id)
         self.loaded = True
         return self._finish("load_overview")
 
