@@ -65,3 +65,28 @@ def fresh_postgres_url(postgres_server) -> Iterator[str]:
     name = f"ipapp_{uuid.uuid4().hex[:12]}"
     yield postgres_server.create_database(name)
     postgres_server.drop_database(name)
+
+
+@pytest.fixture
+def demo_cast(tmp_path, monkeypatch):
+    """A fresh SQLite database (file, real pragmas) with the demo plan, used by the services
+    under test: development settings, demo mode on, origin http://localhost:3000."""
+    from sqlmodel import SQLModel
+
+    from ipapp import db
+    from ipapp.config import reset_settings_cache
+    from ipapp.demo.seed import load_demo
+
+    monkeypatch.setenv("IPAPP_ENV", "development")
+    monkeypatch.setenv("IPAPP_DEMO", "1")
+    monkeypatch.setenv("IPAPP_ORIGIN", "http://localhost:3000")
+    reset_settings_cache()
+    engine = db.make_engine(f"sqlite:///{tmp_path}/demo.sqlite3")
+    SQLModel.metadata.create_all(engine)
+    db.use_engine(engine)
+    with db.transaction() as session:
+        cast = load_demo(session)
+    yield cast
+    db.use_engine(None)
+    reset_settings_cache()
+    engine.dispose()

@@ -4,11 +4,10 @@ sections they may give, always with an end date in the future, never twice; revo
 from datetime import timedelta
 
 import pytest
-from sqlmodel import SQLModel, select
+from sqlmodel import select
 
 from ipapp import db
-from ipapp.config import reset_settings_cache
-from ipapp.demo.seed import DemoCast, load_demo
+from ipapp.demo.seed import DemoCast
 from ipapp.i18n.dates import oslo_today
 from ipapp.models import AccessGrant, AccessGrantSection, Consent, ConsentGrant, utcnow
 from ipapp.services import grants, plan_reading
@@ -16,18 +15,8 @@ from ipapp.services.plan_access import AccessDenied
 
 
 @pytest.fixture
-def cast(tmp_path, monkeypatch) -> DemoCast:
-    monkeypatch.setenv("IPAPP_ENV", "development")
-    reset_settings_cache()
-    engine = db.make_engine(f"sqlite:///{tmp_path}/grants.sqlite3")
-    SQLModel.metadata.create_all(engine)
-    db.use_engine(engine)
-    with db.transaction() as session:
-        demo = load_demo(session)
-    yield demo
-    db.use_engine(None)
-    reset_settings_cache()
-    engine.dispose()
+def cast(demo_cast) -> DemoCast:
+    return demo_cast  # tests/conftest.py: a fresh database with the demo plan
 
 
 def _in_days(days: int) -> str:

@@ -3,12 +3,11 @@
 from datetime import timedelta
 
 import pytest
-from sqlmodel import SQLModel, select
+from sqlmodel import select
 
 from ipapp import db
 from ipapp.auth import passkeys
-from ipapp.config import reset_settings_cache
-from ipapp.demo.seed import DemoCast, load_demo
+from ipapp.demo.seed import DemoCast
 from ipapp.models import Account, Invitation, Person, PlanMember
 from ipapp.services import invitations
 from ipapp.services.plan_access import AccessDenied
@@ -20,19 +19,8 @@ FORM = {"given_name": "Ida", "family_name": "Berg", "email": "ida@example.com", 
 
 
 @pytest.fixture
-def cast(tmp_path, monkeypatch) -> DemoCast:
-    monkeypatch.setenv("IPAPP_ENV", "development")
-    monkeypatch.setenv("IPAPP_ORIGIN", ORIGIN)
-    reset_settings_cache()
-    engine = db.make_engine(f"sqlite:///{tmp_path}/inv.sqlite3")
-    SQLModel.metadata.create_all(engine)
-    db.use_engine(engine)
-    with db.transaction() as session:
-        demo = load_demo(session)
-    yield demo
-    db.use_engine(None)
-    reset_settings_cache()
-    engine.dispose()
+def cast(demo_cast) -> DemoCast:
+    return demo_cast  # tests/conftest.py: a fresh database with the demo plan
 
 
 def _count(model) -> int:

@@ -4,30 +4,18 @@ forged ids leak nothing, and every look by someone other than the owner is in th
 from datetime import timedelta
 
 import pytest
-from sqlmodel import SQLModel, select
+from sqlmodel import select
 
 from ipapp import db
-from ipapp.config import reset_settings_cache
-from ipapp.demo.seed import DemoCast, load_demo
+from ipapp.demo.seed import DemoCast
 from ipapp.models import AccessGrant, AuditEvent, Consent, Goal, Person, Plan, utcnow
 from ipapp.services import plan_reading
 from ipapp.services.plan_access import AccessDenied
 
 
 @pytest.fixture
-def cast(tmp_path, monkeypatch) -> DemoCast:
-    monkeypatch.setenv("IPAPP_ENV", "development")
-    monkeypatch.setenv("DATABASE_URL", f"sqlite:///{tmp_path}/plan.sqlite3")
-    reset_settings_cache()
-    engine = db.make_engine(f"sqlite:///{tmp_path}/plan.sqlite3")
-    SQLModel.metadata.create_all(engine)
-    db.use_engine(engine)
-    with db.transaction() as session:
-        demo = load_demo(session)
-    yield demo
-    db.use_engine(None)
-    reset_settings_cache()
-    engine.dispose()
+def cast(demo_cast) -> DemoCast:
+    return demo_cast  # tests/conftest.py: a fresh database with the demo plan
 
 
 def _audit(person_id: int) -> list[AuditEvent]:

@@ -2,7 +2,7 @@
 sign-in exists only in demo mode, cross-site posts are refused, and sign-out really ends it."""
 
 import pytest
-from sqlmodel import SQLModel, select
+from sqlmodel import select
 from starlette.applications import Starlette
 from starlette.testclient import TestClient
 
@@ -10,27 +10,15 @@ from ipapp import db
 from ipapp.api.session_routes import session_routes
 from ipapp.auth import sessions
 from ipapp.config import reset_settings_cache
-from ipapp.demo.seed import load_demo
+from ipapp.demo.seed import DemoCast
 from ipapp.models import Account, Person, WebSession
 
 ORIGIN = "http://localhost:3000"
 
 
 @pytest.fixture
-def cast(tmp_path, monkeypatch):
-    monkeypatch.setenv("IPAPP_ENV", "development")
-    monkeypatch.setenv("IPAPP_DEMO", "1")
-    monkeypatch.setenv("IPAPP_ORIGIN", ORIGIN)
-    reset_settings_cache()
-    engine = db.make_engine(f"sqlite:///{tmp_path}/routes.sqlite3")
-    SQLModel.metadata.create_all(engine)
-    db.use_engine(engine)
-    with db.transaction() as session:
-        demo = load_demo(session)
-    yield demo
-    db.use_engine(None)
-    reset_settings_cache()
-    engine.dispose()
+def cast(demo_cast) -> DemoCast:
+    return demo_cast  # tests/conftest.py: a fresh database with the demo plan
 
 
 @pytest.fixture

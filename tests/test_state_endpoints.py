@@ -6,12 +6,9 @@ demo sign-in outside demo mode. Each must change nothing and reveal nothing.
 
 import pytest
 import reflex as rx
-from sqlmodel import SQLModel
 
 import ipapp.ipapp  # noqa: F401  (registers every page and state)
-from ipapp import db
-from ipapp.config import reset_settings_cache
-from ipapp.demo.seed import DemoCast, load_demo
+from ipapp.demo.seed import DemoCast
 from reflex.istate.data import RouterData
 
 from ipapp.auth import demo, sessions
@@ -21,19 +18,8 @@ from ipapp.state.session import SessionState
 
 
 @pytest.fixture
-def cast(tmp_path, monkeypatch) -> DemoCast:
-    monkeypatch.setenv("IPAPP_ENV", "development")
-    monkeypatch.setenv("IPAPP_DEMO", "1")
-    reset_settings_cache()
-    engine = db.make_engine(f"sqlite:///{tmp_path}/state.sqlite3")
-    SQLModel.metadata.create_all(engine)
-    db.use_engine(engine)
-    with db.transaction() as session:
-        demo = load_demo(session)
-    yield demo
-    db.use_engine(None)
-    reset_settings_cache()
-    engine.dispose()
+def cast(demo_cast) -> DemoCast:
+    return demo_cast  # tests/conftest.py: a fresh database with the demo plan
 
 
 @pytest.fixture

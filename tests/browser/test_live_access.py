@@ -82,7 +82,7 @@ def test_owner_is_reminded_of_access_ending_soon_and_renews_with_one_tap(
     plan_id, owner_id, _ = _people()
     with db.transaction() as session:
         jonas = session.exec(select(Person).where(Person.given_name == "Jonas")).one().id
-    grant_id = _signed_grant(plan_id, owner_id, jonas, timedelta(days=5))
+    _signed_grant(plan_id, owner_id, jonas, timedelta(days=5))
     try:
         page.goto(f"{app_url}/demo")
         page.get_by_role("button", name=re.compile("^Logg inn som Sofie")).click()
