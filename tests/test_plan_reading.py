@@ -73,6 +73,11 @@ def test_next_of_kin_sees_nothing_until_the_consent_is_signed(cast):
     _sign_consent(cast)
     overview = plan_reading.read_overview(cast.next_of_kin_id, cast.plan_id, "nb")
     assert overview.header.readable_sections == ["goals", "meetings"]
+    # Names of responsible people come with the goals; their phone numbers are contact data.
+    goal = plan_reading.read_goal(cast.next_of_kin_id, cast.plan_id, overview.goals[0].id, "nb")
+    assert all(m.responsible_name and not m.responsible_phone for m in goal.measures)
+    owners = plan_reading.read_goal(cast.owner_id, cast.plan_id, overview.goals[0].id, "nb")
+    assert any(m.responsible_phone for m in owners.measures)
     assert overview.goals and overview.next_meeting is not None
     assert overview.threads_awaiting_reply == 0 and overview.access == []
     for reader in (plan_reading.read_contacts, plan_reading.read_threads, plan_reading.read_access):

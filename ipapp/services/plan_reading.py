@@ -70,7 +70,9 @@ def _header(session: Session, ctx: PlanContext) -> PlanHeader:
     )
 
 
-def _measure_views(session: Session, goal_id: int, locale: str) -> list[MeasureView]:
+def _measure_views(session: Session, goal_id: int, locale: str, with_phone: bool) -> list[MeasureView]:
+    """The measures under a goal. The responsible person's name belongs to the goal; their phone
+    number belongs to `contacts`, so it is only included for those who may read contacts."""
     measures = session.exec(
         select(Measure).where(Measure.goal_id == goal_id).order_by(col(Measure.position))
     ).all()
@@ -90,8 +92,8 @@ def _measure_views(session: Session, goal_id: int, locale: str) -> list[MeasureV
                 provider=m.provider,
                 frequency=m.frequency,
                 responsible_name=contact.name if contact else "",
-                responsible_phone=(contact.phone or "") if contact else "",
-                responsible_phone_href=_phone_href(contact.phone) if contact else "",
+                responsible_phone=(contact.phone or "") if contact and with_phone else "",
+                responsible_phone_href=_phone_href(contact.phone) if contact and with_phone else "",
                 period=period,
                 owner_contribution=m.owner_contribution,
                 next_of_kin_contribution=m.next_of_kin_contribution,
@@ -100,13 +102,13 @@ def _measure_views(session: Session, goal_id: int, locale: str) -> list[MeasureV
     return views
 
 
-def _goal_view(session: Session, goal: Goal, locale: str) -> GoalView:
+def _goal_view(session: Session, ctx: PlanContext, goal: Goal, locale: str) -> GoalView:
     return GoalView(
         id=goal.id,
         title=goal.title,
         description=goal.description,
         status_label=translate(f"goal.status.{goal.status}", locale),
-        measures=_measure_views(session, goal.id, locale),
+        measures=_measure_views(session, goal.id, locale, with_phone=_readable(ctx, Section.CONTACTS)),
     )
 
 
@@ -115,7 +117,7 @@ def _goals(session: Session, ctx: PlanContext, locale: str) -> list[GoalView]:
     goals = session.exec(
         select(Goal).where(Goal.plan_id == ctx.plan.id).order_by(col(Goal.position), col(Goal.id))
     ).all()
-    return [_goal_view(session, g, locale) for g in goals]
+    return [_goal_view(session, ctx, g, locale) for g in goals]
 
 
 def _meeting_view(session: Session, meeting: Meeting, now: datetime, locale: str) -> MeetingView:
@@ -267,7 +269,7 @@ def read_goal(person_id: int | None, plan_id: object, goal_id: object, locale: s
         if goal is None or goal.plan_id != ctx.plan.id:
             raise AccessDenied("no_such_goal")
         require(session, ctx, policy.Action.READ, Section.GOALS, target=f"goal:{goal.id}")
-        return _goal_view(session, goal, locale)
+        return _goal_view(session, ctx, goal, locale)
 
 
 def read_contacts(person_id: int | None, plan_id: object, locale: str) -> list[ContactView]:
