@@ -94,3 +94,12 @@ def test_reinvite_replaces_the_old_code_and_can_remove_lost_passkeys(cast):
     # Someone not on this plan cannot be re-invited through it.
     with pytest.raises(AccessDenied):
         invitations.reinvite(cast.coordinator_id, cast.plan_id, cast.unit_admin_id, False, "nb")
+
+
+def test_a_unit_admin_may_choose_any_plan_a_coordinator_only_their_own_others_none(cast):
+    from ipapp.services.invitations import plans_to_invite_to
+
+    assert [p.plan_id for p in plans_to_invite_to(cast.unit_admin_id)] == [cast.plan_id]
+    assert [p.owner_name for p in plans_to_invite_to(cast.coordinator_id)] == ["Sofie Lindgren Aas"]
+    for other in (cast.owner_id, cast.guardian_id, cast.next_of_kin_id, cast.provider_id, None):
+        assert plans_to_invite_to(other) == []

@@ -359,6 +359,7 @@ MESSAGES: dict[str, dict[str, str]] = {
         "nn": "Lag ein invitasjon og send lenkja eller koden på SMS, e-post eller papir. Han kan brukast éin gong, i sju dagar.",
         "en": "Create an invitation and send the link or code by text, e-mail or on paper. It works once, for seven days.",
     },
+    "invite.plan": {"nb": "Planen til", "nn": "Planen til", "en": "The plan of"},
     "invite.given_name": {"nb": "Fornavn", "nn": "Førenamn", "en": "First name"},
     "invite.family_name": {"nb": "Etternavn", "nn": "Etternamn", "en": "Last name"},
     "invite.email": {"nb": "E-post", "nn": "E-post", "en": "E-mail"},

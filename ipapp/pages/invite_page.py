@@ -60,6 +60,21 @@ def invite_page() -> rx.Component:
             InviteState.allowed,
             rx.fragment(
                 rx.el.p(t("invite.intro"), class_name="lead"),
+                rx.cond(
+                    InviteState.plans.length() > 1,
+                    rx.el.div(
+                        rx.el.label(t("invite.plan"), html_for="invite-plan"),
+                        rx.el.select(
+                            rx.foreach(InviteState.plans,
+                                       lambda p: rx.el.option(p.owner_name, value=p.plan_id.to_string())),
+                            id="invite-plan",
+                            value=InviteState.chosen_plan.to_string(),
+                            on_change=InviteState.choose_plan,
+                            class_name="input",
+                        ),
+                        class_name="field",
+                    ),
+                ),
                 rx.cond(InviteState.problem != "",
                         rx.el.p(InviteState.problem, role="alert", class_name="notice notice-error")),
                 _result(),

@@ -240,3 +240,22 @@ def people_on_plan(actor_person_id: int | None, plan_id: object, locale: str) ->
                        role_label=translate(f"role.{role}", locale))
             for pid, role in rows
         ]
+
+
+@dataclass
+class PlanChoice:
+    plan_id: int
+    owner_name: str
+
+
+def plans_to_invite_to(actor_person_id: int | None) -> list[PlanChoice]:
+    """The plans this person may invite to: for a unit admin every active plan (named by its
+    owner, which is not plan content), for a coordinator the plans they coordinate."""
+    now = utcnow()
+    with transaction() as session:
+        actor = actor_for(session, actor_person_id)
+        choices = []
+        for plan in session.exec(select(Plan).order_by(col(Plan.id))):
+            if policy.may_invite(actor, plan_facts(session, plan), now).allowed:
+                choices.append(PlanChoice(plan.id, session.get(Person, plan.owner_person_id).full_name))
+        return choices

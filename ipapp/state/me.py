@@ -54,7 +54,7 @@ class MeState(SessionState):
     @endpoint("signed_in")
     def load_passkeys(self):
         self.notice, self.problem = "", ""
-        self.may_invite = invitations.can_invite(self._person_id, self._plan_id)
+        self.may_invite = bool(invitations.plans_to_invite_to(self._person_id))
         self._refresh()
         self._prepare_registration()
 

@@ -76,3 +76,19 @@ def test_the_coordinator_invites_someone_and_bad_input_keeps_what_was_typed(
     expect(page.get_by_label("Lenke")).to_have_value(re.compile(r"/invitasjon/[A-Za-z0-9_-]{20,}$"))
     expect(page.get_by_label("Fornavn")).to_have_value("")  # ready for the next person
     save_screenshot(page, "invite-created")
+
+
+def test_the_unit_admin_invites_without_seeing_any_plan_content(page, app_url, assert_accessible):
+    _sign_in_as(page, app_url, "Kari")
+    expect(page.get_by_role("alert")).to_contain_text("ikke knyttet til noen plan")  # no plan content
+    expect(page.get_by_role("heading", name="Mål og tiltak")).to_have_count(0)
+    page.goto(f"{app_url}/meg")
+    page.get_by_role("link", name="Inviter en person til planen").click()
+    expect(page.get_by_role("heading", level=1, name="Inviter")).to_be_visible()
+    page.get_by_label("Fornavn").fill("Per")
+    page.get_by_label("Etternavn").fill("Dahl")
+    page.get_by_label("Mobilnummer").fill("+47 400 00 098")
+    page.get_by_role("radio", name="Tjenesteyter").check()
+    page.get_by_role("button", name="Lag invitasjon").click()
+    expect(page.get_by_role("heading", name="Invitasjonen er klar")).to_be_visible()
+    assert_accessible(page, "unit-admin-invite")
