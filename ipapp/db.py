@@ -10,7 +10,9 @@ from sqlmodel import Session, create_engine
 
 from ipapp.config import settings
 
-SQLITE_BUSY_TIMEOUT_MS = 5000
+# Writers queue for SQLite's single write lock; under heavy contention (8 concurrent writers in the
+# audit test, a loaded machine) waiting longer beats failing the write.
+SQLITE_BUSY_TIMEOUT_MS = 15000
 
 
 def _configure_sqlite_connection(dbapi_connection, _record) -> None:
