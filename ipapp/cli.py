@@ -42,30 +42,29 @@ def run(command: str) -> str:
     return f"the database is at migration {head_revision()}{demo}."
 
 
-def verify_audit() -> ChainReport:
-    """The audit chain's report, after the same preflight as `check` (so an old schema says so)."""
+def _read_checked(reader):
+    """reader(session) on the configured database, after the same preflight as `check` (so an
+    old schema says so); nothing is written."""
     settings = load_settings()
     check_database(settings)
     engine = make_engine(settings.database_url)
     try:
         with Session(engine) as session:
-            return verify_chain(session)
+            return reader(session)
     finally:
         engine.dispose()
+
+
+def verify_audit() -> ChainReport:
+    """The audit chain's report."""
+    return _read_checked(verify_chain)
 
 
 def verify_consents() -> list:
     """Every stored consent signature re-verified from its evidence (never the signed flag)."""
     from ipapp.services.consents import verify_all
 
-    settings = load_settings()
-    check_database(settings)
-    engine = make_engine(settings.database_url)
-    try:
-        with Session(engine) as session:
-            return verify_all(session)
-    finally:
-        engine.dispose()
+    return _read_checked(verify_all)
 
 
 def _report_consents() -> int:
