@@ -136,3 +136,12 @@ def test_the_owner_is_reminded_of_grants_ending_within_14_days_and_can_renew(cas
             grants.ending_soon(other, cast.plan_id, "nb")
         with pytest.raises(AccessDenied):
             grants.renew_grant(other, cast.plan_id, grant_id)
+
+
+def test_a_guardian_is_offered_every_section_but_the_owners_notes(cast):
+    owner = [key for key, _ in grants.grantable_sections(cast.owner_id, cast.plan_id, "nb")]
+    guardian = [key for key, _ in grants.grantable_sections(cast.guardian_id, cast.plan_id, "nb")]
+    assert owner == ["about", "goals", "contacts", "meetings", "notes", "messages"]
+    assert guardian == ["about", "goals", "contacts", "meetings", "messages"]
+    with pytest.raises(AccessDenied):
+        grants.grantable_sections(cast.coordinator_id, cast.plan_id, "nb")

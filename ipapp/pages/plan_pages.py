@@ -6,7 +6,7 @@ from ipapp.components.cards import contact_card, measure_detail, meeting_card
 from ipapp.components.shell import icon, link, page_shell
 from ipapp.components.text import t
 from ipapp.state.plan import PlanState
-from ipapp.state.sharing import SECTION_KEYS, SharingState
+from ipapp.state.sharing import SharingState
 
 
 def goal_page() -> rx.Component:
@@ -133,7 +133,9 @@ def _grant_form() -> rx.Component:
         ),
         rx.el.fieldset(
             rx.el.legend(t("sharing.which_sections")),
-            *[_choice("checkbox", f"section_{key}", "on", t(f"section.{key}")) for key in SECTION_KEYS],
+            # Only the sections this person may give (a guardian is never offered the owner's notes).
+            rx.foreach(SharingState.sections,
+                       lambda c: _choice("checkbox", "section_" + c.key, "on", c.label)),
         ),
         rx.el.fieldset(
             rx.el.legend(t("sharing.until_when")),
@@ -160,7 +162,7 @@ def sharing_page() -> rx.Component:
         rx.cond(SharingState.notice != "", rx.el.p(SharingState.notice, role="status", class_name="notice")),
         rx.cond(SharingState.problem != "",
                 rx.el.p(SharingState.problem, role="alert", class_name="notice notice-error")),
-        link(icon("file-signature"), rx.el.span(t("consent.open")), href="/samtykke", class_name="action-link"),
+        link(icon("file-pen-line"), rx.el.span(t("consent.open")), href="/samtykke", class_name="action-link"),
         link(icon("eye"), rx.el.span(t("accesslog.open")), href="/innsyn", class_name="action-link"),
         rx.el.h2(t("sharing.current")),
         rx.cond(

@@ -222,3 +222,17 @@ def renew_grant(actor_person_id: int | None, plan_id: object, grant_id: object) 
         session.flush()
         session.add_all([AccessGrantSection(grant_id=renewed.id, section=s) for s in sections])
         return renewed.id
+
+
+def grantable_sections(actor_person_id: int | None, plan_id: object, locale: str) -> list[tuple[str, str]]:
+    """(key, label) of the sections this person may give others: never more than they may give
+    (a guardian is never offered the owner's notes)."""
+    now = utcnow()
+    with transaction() as session:
+        ctx = load_context(session, actor_person_id, plan_id, now)
+        require(session, ctx, policy.Action.MANAGE_SHARING, None, target="grantable", reading=True)
+        return [
+            (s.value, translate(f"section.{s.value}", locale))
+            for s in Section
+            if policy.may_grant(ctx.actor, ctx.facts, [s], now).allowed
+        ]

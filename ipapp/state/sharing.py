@@ -1,6 +1,8 @@
 """The sharing page's actions: give a person some sections until a date, or take access back.
 The services decide who may; each change needs a new signed consent before it takes effect."""
 
+from dataclasses import dataclass
+
 import reflex as rx
 
 from ipapp.domain.vocabulary import Section
@@ -14,8 +16,15 @@ from ipapp.state.session import SessionState
 SECTION_KEYS = [s.value for s in Section]
 
 
+@dataclass
+class SectionChoice:
+    key: str
+    label: str
+
+
 class SharingState(SessionState):
     grantees: list[grants.Grantee] = []
+    sections: list[SectionChoice] = []
     problem: str = ""
     notice: str = ""
 
@@ -25,8 +34,10 @@ class SharingState(SessionState):
         self.problem, self.notice = "", ""
         try:
             self.grantees = grants.grantees(self._person_id, self._plan_id, self.lang)
+            self.sections = [SectionChoice(key, label) for key, label in
+                             grants.grantable_sections(self._person_id, self._plan_id, self.lang)]
         except AccessDenied:
-            self.grantees = []
+            self.grantees, self.sections = [], []
 
     @rx.event
     @endpoint("signed_in", dict)
