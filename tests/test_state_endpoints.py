@@ -139,3 +139,16 @@ def test_language_accepts_only_known_codes(cast, tab):
     assert tab.lang == "nn"
 
 
+
+
+@pytest.mark.parametrize("raw", ["", "0x1", "1.5", "-3", " 7", "²", "٣", "1" * 12, None, 7, ["1"]])
+def test_ids_from_a_browser_are_plain_ascii_numbers_or_nothing(raw):
+    from ipapp.domain.ids import parse_id
+
+    assert parse_id(raw) is None
+
+
+def test_a_plain_number_is_an_id():
+    from ipapp.domain.ids import parse_id
+
+    assert (parse_id("42"), parse_id("0"), parse_id("9" * 11)) == (42, 0, 99999999999)

@@ -10,6 +10,7 @@ from starlette.routing import Route
 
 from ipapp.auth import demo, sessions
 from ipapp.config import settings
+from ipapp.domain.ids import parse_id
 
 log = logging.getLogger(__name__)
 
@@ -42,7 +43,7 @@ async def demo_sign_in(request: Request) -> Response:
         return PlainTextResponse("Forbidden", status_code=403)
     raw_id = request.path_params.get("person_id", "")
     try:
-        account_id = demo.account_for_demo_person(int(raw_id) if raw_id.isdigit() else None)
+        account_id = demo.account_for_demo_person(parse_id(raw_id))
     except demo.DemoSignInRefused as refused:
         log.warning("demo sign-in refused: %s", refused)
         return RedirectResponse("/demo?feil=1", status_code=303)

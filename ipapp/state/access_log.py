@@ -9,6 +9,7 @@ from ipapp.services.access_log import who_looked
 from ipapp.services.plan_access import AccessDenied
 from ipapp.state.endpoints import endpoint
 from ipapp.state.session import SessionState
+from ipapp.domain.ids import parse_id
 
 PER_PAGE = 20
 
@@ -74,7 +75,7 @@ class AccessLogState(SessionState):
     @rx.event
     @endpoint("signed_in", str)
     def filter_person(self, value: str):
-        self.only_person = int(value) if value.isdigit() and len(value) < 12 else 0
+        self.only_person = parse_id(value) or 0
         self.page = 1
         self._load()
 

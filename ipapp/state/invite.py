@@ -7,6 +7,7 @@ from ipapp.services import invitations
 from ipapp.services.plan_access import AccessDenied
 from ipapp.state.endpoints import endpoint
 from ipapp.state.session import SessionState
+from ipapp.domain.ids import parse_id
 
 ROLE_CHOICES = ("next_of_kin", "delegate", "participant")
 FORM_FIELDS = ("given_name", "family_name", "email", "phone", "relation")
@@ -43,7 +44,7 @@ class InviteState(SessionState):
     @rx.event
     @endpoint("signed_in", str)
     def choose_plan(self, value: str):
-        chosen = int(value) if value.isdigit() and len(value) < 12 else 0
+        chosen = parse_id(value) or 0
         # Only a plan offered to this person; anything else changes nothing.
         if chosen in {p.plan_id for p in self.plans}:
             self.chosen_plan, self.invitation, self.problem = chosen, None, ""
@@ -72,13 +73,13 @@ class InviteState(SessionState):
     @rx.event
     @endpoint("signed_in", dict)
     def reinvite(self, form: dict):
-        raw_id = form.get("person_id")
-        if not (isinstance(raw_id, str) and raw_id.isdigit()):
+        person_id = parse_id(form.get("person_id"))
+        if person_id is None:
             self.problem = self._text("error.not_available")
             return None
         try:
             self.invitation = invitations.reinvite(
-                self._person_id, self._target_plan(), int(raw_id), form.get("remove_passkeys") == "on",
+                self._person_id, self._target_plan(), person_id, form.get("remove_passkeys") == "on",
                 self.lang,
             )
         except AccessDenied:

@@ -11,6 +11,7 @@ from ipapp.models import utcnow
 from ipapp.services import accounts, invitations
 from ipapp.state.endpoints import endpoint
 from ipapp.state.session import SessionState
+from ipapp.domain.ids import parse_id
 
 
 @dataclass
@@ -82,11 +83,11 @@ class MeState(SessionState):
     @rx.event
     @endpoint("signed_in", dict)
     def rename_from_form(self, form: dict):
-        raw_id, label = form.get("passkey_id"), form.get("label")
-        if not (isinstance(raw_id, str) and raw_id.isdigit() and isinstance(label, str)):
+        passkey_id, label = parse_id(form.get("passkey_id")), form.get("label")
+        if passkey_id is None or not isinstance(label, str):
             self.problem = self._text("me.passkey_rename_failed")
             return
-        self._rename(int(raw_id), label)
+        self._rename(passkey_id, label)
 
     def _rename(self, passkey_id: int, label: str) -> None:
         try:
