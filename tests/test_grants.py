@@ -10,7 +10,7 @@ from ipapp import db
 from ipapp.demo.seed import DemoCast
 from ipapp.i18n.dates import oslo_today
 from ipapp.models import AccessGrant, AccessGrantSection, Consent, ConsentGrant, utcnow
-from ipapp.services import grants, plan_reading
+from ipapp.services import grant_endings, grants, plan_reading
 from ipapp.services.plan_access import AccessDenied
 
 
@@ -116,16 +116,16 @@ def _sign_all_consents(cast) -> None:
 
 def test_the_owner_is_reminded_of_grants_ending_within_14_days_and_can_renew(cast):
     _sign_all_consents(cast)  # the demo grant (3 months) is effective, so not yet ending
-    assert grants.ending_soon(cast.owner_id, cast.plan_id, "nb") == []
+    assert grant_endings.ending_soon(cast.owner_id, cast.plan_id, "nb") == []
     with db.transaction() as session:
         grant = session.exec(select(AccessGrant)).one()
         grant.valid_until = utcnow() + timedelta(days=5)
         session.add(grant)
         grant_id = grant.id
-    [soon] = grants.ending_soon(cast.owner_id, cast.plan_id, "nb")
+    [soon] = grant_endings.ending_soon(cast.owner_id, cast.plan_id, "nb")
     assert (soon.grant_id, soon.person_name, soon.sections) == (grant_id, "Hanne Lindgren", "Mål og tiltak, Møter")
     assert soon.days_left in (4, 5)
-    renewed = grants.renew_grant(cast.owner_id, cast.plan_id, grant_id)
+    renewed = grant_endings.renew_grant(cast.owner_id, cast.plan_id, grant_id)
     with db.transaction() as session:
         new = session.get(AccessGrant, renewed)
         assert new.valid_until - utcnow() > timedelta(days=80)  # about three more months
@@ -133,9 +133,9 @@ def test_the_owner_is_reminded_of_grants_ending_within_14_days_and_can_renew(cas
     # Only the owner or an acting guardian is reminded or may renew.
     for other in (cast.coordinator_id, cast.next_of_kin_id):
         with pytest.raises(AccessDenied):
-            grants.ending_soon(other, cast.plan_id, "nb")
+            grant_endings.ending_soon(other, cast.plan_id, "nb")
         with pytest.raises(AccessDenied):
-            grants.renew_grant(other, cast.plan_id, grant_id)
+            grant_endings.renew_grant(other, cast.plan_id, grant_id)
 
 
 def test_a_guardian_is_offered_every_section_but_the_owners_notes(cast):

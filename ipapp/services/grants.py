@@ -9,11 +9,14 @@ from sqlmodel import Session, col, select, update
 
 from ipapp import policy
 from ipapp.db import transaction
-from ipapp.domain.vocabulary import Section
+from ipapp.domain.vocabulary import ContactRole, PlanRole, Section
 from ipapp.i18n import translate
 from ipapp.i18n.dates import oslo_datetime, oslo_today
-from ipapp.models import AccessGrant, AccessGrantSection, Person, PlanMember, utcnow
+from ipapp.models import AccessGrant, AccessGrantSection, Contact, Person, PlanMember, utcnow
+from ipapp.services import invitations
+from ipapp.services.invitations import NewInvitation
 from ipapp.services.plan_access import AccessDenied, PlanContext, grant_fact, load_context, require
+from ipapp.domain.ids import parse_id
 
 LONGEST_GRANT = timedelta(days=5 * 366)  # a grant must end; five years is the outer limit
 
@@ -28,30 +31,56 @@ class GrantProblem(Exception):
 
 @dataclass
 class Grantee:
-    person_id: int
+    """Someone who can be given access. `key` is what the sharing form sends back: "person:<id>"
+    for someone with an account, "contact:<id>" for a plan contact who will be invited."""
+
+    key: str
     name: str
     relation: str
+    needs_invitation: bool = False
 
 
-def _grantees(session: Session, ctx: PlanContext, locale: str = "nb") -> list[Grantee]:
-    """Who may receive a grant: the plan's members, and the coordinator (to share notes)."""
-    people = []
+NEW_PERSON = "new"
+PENDING_INVITATIONS_LIMIT = 10  # unused invitations one person may have out from the sharing page
+
+
+def _people_with_accounts(session: Session, ctx: PlanContext, locale: str) -> dict[int, Grantee]:
+    """The plan's members, and the coordinator (to share the owner's notes)."""
+    people = {}
     for member in session.exec(
         select(PlanMember).where(PlanMember.plan_id == ctx.plan.id).order_by(col(PlanMember.id))
     ):
         person = session.get(Person, member.person_id)
-        people.append(Grantee(member.person_id, person.full_name, member.relation))
+        people[member.person_id] = Grantee(f"person:{member.person_id}", person.full_name, member.relation)
     coordinator = ctx.facts.coordinator_person_id
-    if coordinator is not None and all(p.person_id != coordinator for p in people):
-        people.append(Grantee(coordinator, session.get(Person, coordinator).full_name,
-                              translate("role.coordinator", locale).lower()))
+    if coordinator is not None and coordinator not in people:
+        people[coordinator] = Grantee(f"person:{coordinator}", session.get(Person, coordinator).full_name,
+                                      translate("role.coordinator", locale).lower())
     return people
+
+
+def _contacts_to_invite(session: Session, ctx: PlanContext) -> dict[int, Contact]:
+    """The plan's contacts who have no account yet but can be reached, by contact id."""
+    return {
+        c.id: c
+        for c in session.exec(
+            select(Contact).where(Contact.plan_id == ctx.plan.id, col(Contact.person_id).is_(None))
+            .order_by(col(Contact.position), col(Contact.id))
+        )
+        if c.email or c.phone
+    }
+
+
+def _grantees(session: Session, ctx: PlanContext, locale: str) -> list[Grantee]:
+    people = list(_people_with_accounts(session, ctx, locale).values())
+    contacts = [Grantee(f"contact:{c.id}", c.name, c.title, needs_invitation=True)
+                for c in _contacts_to_invite(session, ctx).values()]
+    return people + contacts
 
 
 def grantees(actor_person_id: int | None, plan_id: object, locale: str = "nb") -> list[Grantee]:
     with transaction() as session:
-        ctx = load_context(session, actor_person_id, plan_id, utcnow())
-        require(session, ctx, policy.Action.MANAGE_SHARING, None, target="grantees", reading=True)
+        ctx = _sharing_context(session, actor_person_id, plan_id, "grantees", reading=True)
         return _grantees(session, ctx, locale)
 
 
@@ -72,10 +101,8 @@ def _end_of(last_day: object, now: datetime) -> datetime:
     return end
 
 
-def create_grant(actor_person_id: int | None, plan_id: object, grantee_person_id: object,
-                 sections: object, last_day: object, purpose: object = "") -> int:
-    """A new grant, awaiting a signed consent. Returns its id."""
-    now = utcnow()
+def _checked_sections(ctx: PlanContext, sections: object) -> list[str]:
+    """The wanted sections, sorted; never more than this person may give (policy.may_grant)."""
     if not isinstance(sections, list | tuple) or not all(isinstance(s, str) for s in sections):
         raise GrantProblem("no_sections")
     wanted = sorted(set(sections))
@@ -83,26 +110,105 @@ def create_grant(actor_person_id: int | None, plan_id: object, grantee_person_id
         raise GrantProblem("no_sections")
     if any(s not in {x.value for x in Section} for s in wanted):
         raise GrantProblem("unknown_section")
+    decision = policy.may_grant(ctx.actor, ctx.facts, wanted, ctx.now)
+    if not decision.allowed:
+        raise AccessDenied(decision.reason)  # e.g. a guardian trying to share notes
+    return wanted
+
+
+def _checked_purpose(purpose: object) -> str:
     if not isinstance(purpose, str) or len(purpose) > 500:
         raise GrantProblem("bad_purpose")
-    valid_until = _end_of(last_day, now)
+    return purpose.strip()
+
+
+def _add_grant(session: Session, ctx: PlanContext, grantee: int, sections: list[str], valid_until: datetime,
+               purpose: str) -> int:
+    if _same_grant_exists(session, ctx, grantee, sections, ctx.now):
+        raise GrantProblem("duplicate")
+    grant = AccessGrant(plan_id=ctx.plan.id, grantee_person_id=grantee,
+                        granted_by_person_id=ctx.actor.person_id, valid_from=ctx.now,
+                        valid_until=valid_until, purpose=purpose)
+    session.add(grant)
+    session.flush()
+    session.add_all([AccessGrantSection(grant_id=grant.id, section=s) for s in sections])
+    return grant.id
+
+
+def _sharing_context(session: Session, actor_person_id: int | None, plan_id: object, target: str,
+                     reading: bool = False) -> PlanContext:
+    """Asked first, before any input is looked at: someone who may not manage sharing learns
+    nothing from which input would have been refused."""
+    ctx = load_context(session, actor_person_id, plan_id, utcnow())
+    require(session, ctx, policy.Action.MANAGE_SHARING, None, target=target, reading=reading)
+    return ctx
+
+
+def create_grant(actor_person_id: int | None, plan_id: object, grantee_person_id: object,
+                 sections: object, last_day: object, purpose: object = "") -> int:
+    """A new grant to someone with an account, awaiting a signed consent. Returns its id."""
     with transaction() as session:
-        ctx = load_context(session, actor_person_id, plan_id, now)
-        require(session, ctx, policy.Action.MANAGE_SHARING, None, target="grant", reading=False)
-        decision = policy.may_grant(ctx.actor, ctx.facts, wanted, now)
-        if not decision.allowed:
-            raise AccessDenied(decision.reason)  # e.g. a guardian trying to share notes
-        if grantee_person_id not in {g.person_id for g in _grantees(session, ctx)}:
+        ctx = _sharing_context(session, actor_person_id, plan_id, "grant")
+        wanted = _checked_sections(ctx, sections)
+        valid_until, reason = _end_of(last_day, ctx.now), _checked_purpose(purpose)
+        if grantee_person_id not in _people_with_accounts(session, ctx, "nb"):
             raise GrantProblem("unknown_person")
-        if _same_grant_exists(session, ctx, grantee_person_id, wanted, now):
-            raise GrantProblem("duplicate")
-        grant = AccessGrant(plan_id=ctx.plan.id, grantee_person_id=grantee_person_id,
-                            granted_by_person_id=actor_person_id, valid_from=now,
-                            valid_until=valid_until, purpose=purpose.strip())
-        session.add(grant)
-        session.flush()
-        session.add_all([AccessGrantSection(grant_id=grant.id, section=s) for s in wanted])
-        return grant.id
+        return _add_grant(session, ctx, grantee_person_id, wanted, valid_until, reason)
+
+
+@dataclass
+class Shared:
+    grant_id: int
+    invitation: NewInvitation | None  # when the person had no account: the code to send them
+
+
+def share(actor_person_id: int | None, plan_id: object, who: object, sections: object, last_day: object,
+          purpose: object = "", new_person: object = None, locale: str = "nb") -> Shared:
+    """The sharing form: give someone on the plan, a contact without an account, or a new person
+    (`who` is a Grantee key or "new") some sections until a day. A person without an account is
+    invited in the same transaction, so a refused grant leaves no half-made account behind."""
+    with transaction() as session:
+        ctx = _sharing_context(session, actor_person_id, plan_id, "grant")
+        wanted = _checked_sections(ctx, sections)
+        valid_until, reason = _end_of(last_day, ctx.now), _checked_purpose(purpose)
+        kind, _, raw_id = who.partition(":") if isinstance(who, str) else ("", "", "")
+        ident = parse_id(raw_id)
+        invitation = None
+        if kind == "person" and ident in _people_with_accounts(session, ctx, locale):
+            person_id = ident
+        elif kind == "contact" and ident in (contacts := _contacts_to_invite(session, ctx)):
+            person_id, invitation = _invite_contact(session, ctx, contacts[ident], locale)
+        elif who == NEW_PERSON:
+            try:
+                new = invitations.check_new_person(new_person)
+            except invitations.InvitationProblem as problem:
+                raise GrantProblem(f"new_person.{problem.field}") from None
+            person_id, invitation = _invite(session, ctx, new, PlanRole.DELEGATE, locale)
+        else:
+            raise GrantProblem("unknown_person")
+        return Shared(_add_grant(session, ctx, person_id, wanted, valid_until, reason), invitation)
+
+
+def _invite(session: Session, ctx: PlanContext, new: invitations.NewPerson, role: PlanRole,
+            locale: str) -> tuple[int, NewInvitation]:
+    if invitations.pending_from(session, ctx.actor.person_id, ctx.now) >= PENDING_INVITATIONS_LIMIT:
+        raise GrantProblem("too_many_invitations")
+    person, invitation = invitations.invite_in(session, ctx.plan, ctx.actor.person_id, new, role.value,
+                                               ctx.now, locale)
+    return person.id, invitation
+
+
+def _invite_contact(session: Session, ctx: PlanContext, contact: Contact, locale: str) -> tuple[int, NewInvitation]:
+    """A contact gets an account from what the plan already knows about them, and is linked to it."""
+    given, _, family = contact.name.strip().rpartition(" ")
+    new = invitations.NewPerson(given_name=given or family, family_name=family if given else "",
+                                email=contact.email or "", phone=contact.phone or "",
+                                relation=contact.title[:100])  # a member's relation is shorter
+    role = PlanRole.NEXT_OF_KIN if contact.role == ContactRole.NEXT_OF_KIN else PlanRole.PARTICIPANT
+    person_id, invitation = _invite(session, ctx, new, role, locale)
+    contact.person_id = person_id
+    session.add(contact)
+    return person_id, invitation
 
 
 def _same_grant_exists(session: Session, ctx: PlanContext, grantee: int, wanted: list[str],
@@ -118,23 +224,52 @@ def _same_grant_exists(session: Session, ctx: PlanContext, grantee: int, wanted:
     return False
 
 
+def _current_grant(session: Session, ctx: PlanContext, grant_id: object) -> AccessGrant:
+    """A grant of this plan that has not been revoked or run out; anything else is unknown."""
+    if not isinstance(grant_id, int) or isinstance(grant_id, bool):
+        raise GrantProblem("unknown_grant")
+    grant = session.get(AccessGrant, grant_id)
+    if grant is None or grant.plan_id != ctx.plan.id or grant.revoked_at is not None \
+            or grant.valid_until <= ctx.now:
+        raise GrantProblem("unknown_grant")
+    return grant
+
+
 def revoke_grant(actor_person_id: int | None, plan_id: object, grant_id: object) -> None:
     """Revoke at once. Someone else's plan's grant, or an unknown id, is denied like any other."""
-    now = utcnow()
     with transaction() as session:
-        ctx = load_context(session, actor_person_id, plan_id, now)
-        require(session, ctx, policy.Action.MANAGE_SHARING, None, target=f"revoke:{grant_id}",
-                reading=False)
+        ctx = _sharing_context(session, actor_person_id, plan_id, f"revoke:{grant_id}")
         if not isinstance(grant_id, int) or isinstance(grant_id, bool):
             raise GrantProblem("unknown_grant")
         revoked = session.exec(
             update(AccessGrant)
             .where(AccessGrant.id == grant_id, AccessGrant.plan_id == ctx.plan.id,
                    col(AccessGrant.revoked_at).is_(None))
-            .values(revoked_at=now, revoked_by_person_id=actor_person_id)
+            .values(revoked_at=ctx.now, revoked_by_person_id=ctx.actor.person_id)
         )
         if revoked.rowcount != 1:
             raise GrantProblem("unknown_grant")
+
+
+SAME_LAST_DAY = "same"  # a change of sections only: the grant keeps its last day
+
+
+def change_grant(actor_person_id: int | None, plan_id: object, grant_id: object, sections: object,
+                 last_day: object) -> int:
+    """Other sections or another last day for the same person: the old grant stops now and the
+    new one waits for the next signed consent. Access never runs ahead of a signature: until the
+    owner signs, the person sees nothing of this grant. Returns the new grant's id."""
+    with transaction() as session:
+        ctx = _sharing_context(session, actor_person_id, plan_id, f"change:{grant_id}")
+        old = _current_grant(session, ctx, grant_id)
+        wanted = _checked_sections(ctx, sections)
+        valid_until = old.valid_until if last_day == SAME_LAST_DAY else _end_of(last_day, ctx.now)
+        if wanted == sorted(grant_fact(session, old).sections) and valid_until == old.valid_until:
+            raise GrantProblem("unchanged")
+        old.revoked_at, old.revoked_by_person_id = ctx.now, ctx.actor.person_id
+        session.add(old)
+        session.flush()  # the old grant no longer counts as "the same grant" below
+        return _add_grant(session, ctx, old.grantee_person_id, wanted, valid_until, old.purpose)
 
 
 DURATIONS = {"1m": 1, "3m": 3, "6m": 6, "12m": 12}
@@ -157,82 +292,13 @@ def last_day_for(choice: object, picked_date: object, now: datetime) -> object:
     return None
 
 
-REMIND_BEFORE = timedelta(days=14)
-RENEW_MONTHS = "3m"
-
-
-@dataclass
-class EndingSoon:
-    grant_id: int
-    person_name: str
-    sections: str
-    last_day: str
-    days_left: int
-
-
-def ending_soon(actor_person_id: int | None, plan_id: object, locale: str) -> list[EndingSoon]:
-    """Effective grants that end within 14 days, soonest first: the owner is reminded of them."""
-    from ipapp.i18n.dates import days_until, format_date, to_oslo
-
-    now = utcnow()
-    with transaction() as session:
-        ctx = load_context(session, actor_person_id, plan_id, now)
-        require(session, ctx, policy.Action.MANAGE_SHARING, None, target="ending_soon", reading=True)
-        soon = []
-        for grant in session.exec(
-            select(AccessGrant).where(AccessGrant.plan_id == ctx.plan.id, AccessGrant.valid_until > now,
-                                      AccessGrant.valid_until <= now + REMIND_BEFORE)
-            .order_by(col(AccessGrant.valid_until))
-        ):
-            fact = grant_fact(session, grant)
-            if fact not in policy.effective_grants(ctx.facts, grant.grantee_person_id, now):
-                continue
-            last_day = to_oslo(grant.valid_until - timedelta(microseconds=1)).date()
-            soon.append(EndingSoon(
-                grant_id=grant.id,
-                person_name=session.get(Person, grant.grantee_person_id).full_name,
-                sections=", ".join(translate(f"section.{s.value}", locale) for s in Section if s in fact.sections),
-                last_day=format_date(last_day, locale),
-                days_left=days_until(last_day, now),
-            ))
-        return soon
-
-
-def renew_grant(actor_person_id: int | None, plan_id: object, grant_id: object) -> int:
-    """One tap: the same person and sections for three more months, as a new grant that the next
-    consent version covers. The old grant runs to its end, so nothing stops before the signature."""
-    now = utcnow()
-    with transaction() as session:
-        ctx = load_context(session, actor_person_id, plan_id, now)
-        require(session, ctx, policy.Action.MANAGE_SHARING, None, target=f"renew:{grant_id}", reading=False)
-        if not isinstance(grant_id, int) or isinstance(grant_id, bool):
-            raise GrantProblem("unknown_grant")
-        old = session.get(AccessGrant, grant_id)
-        if old is None or old.plan_id != ctx.plan.id or old.revoked_at is not None or old.valid_until <= now:
-            raise GrantProblem("unknown_grant")
-        sections = sorted(s.value for s in grant_fact(session, old).sections)
-        decision = policy.may_grant(ctx.actor, ctx.facts, sections, now)
-        if not decision.allowed:
-            raise AccessDenied(decision.reason)
-        last_day = last_day_for(RENEW_MONTHS, None, now)
-        renewed = AccessGrant(plan_id=ctx.plan.id, grantee_person_id=old.grantee_person_id,
-                              granted_by_person_id=actor_person_id, valid_from=now,
-                              valid_until=_end_of(last_day, now), purpose=old.purpose)
-        session.add(renewed)
-        session.flush()
-        session.add_all([AccessGrantSection(grant_id=renewed.id, section=s) for s in sections])
-        return renewed.id
-
-
 def grantable_sections(actor_person_id: int | None, plan_id: object, locale: str) -> list[tuple[str, str]]:
     """(key, label) of the sections this person may give others: never more than they may give
     (a guardian is never offered the owner's notes)."""
-    now = utcnow()
     with transaction() as session:
-        ctx = load_context(session, actor_person_id, plan_id, now)
-        require(session, ctx, policy.Action.MANAGE_SHARING, None, target="grantable", reading=True)
+        ctx = _sharing_context(session, actor_person_id, plan_id, "grantable", reading=True)
         return [
             (s.value, translate(f"section.{s.value}", locale))
             for s in Section
-            if policy.may_grant(ctx.actor, ctx.facts, [s], now).allowed
+            if policy.may_grant(ctx.actor, ctx.facts, [s], ctx.now).allowed
         ]

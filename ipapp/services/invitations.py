@@ -93,6 +93,15 @@ def _issue(session: Session, account_id: int, actor_person_id: int, plan_id: int
     return code
 
 
+def pending_from(session: Session, person_id: int | None, now: datetime) -> int:
+    """How many invitations this person made that are still waiting to be used."""
+    return len(session.exec(
+        select(Invitation.id).where(Invitation.created_by_person_id == person_id,
+                                    col(Invitation.used_at).is_(None), col(Invitation.revoked_at).is_(None),
+                                    Invitation.expires_at > now)
+    ).all())
+
+
 def _result(code: str, person: Person, now: datetime, locale: str) -> NewInvitation:
     return NewInvitation(
         code=code,
@@ -102,32 +111,58 @@ def _result(code: str, person: Person, now: datetime, locale: str) -> NewInvitat
     )
 
 
-def create_invitation(actor_person_id: int | None, plan_id: object, form: object, locale: str) -> NewInvitation:
-    """A new person with an invited account, connected to the plan in a role; returns the code."""
+@dataclass
+class NewPerson:
+    """Who is to be invited, checked: names, and an e-mail address and/or a phone number."""
+
+    given_name: str
+    family_name: str
+    email: str
+    phone: str
+    relation: str
+
+
+def check_new_person(form: object) -> NewPerson:
     if not isinstance(form, dict):
         raise InvitationProblem("invalid", "form")
-    given = _clean(form.get("given_name"), "given_name", required=True, limit=200)
-    family = _clean(form.get("family_name"), "family_name", required=True, limit=200)
-    email = _clean(form.get("email", ""), "email", required=False, limit=320, pattern=EMAIL)
-    phone = _clean(form.get("phone", ""), "phone", required=False, limit=40, pattern=PHONE)
-    if not email and not phone:
+    person = NewPerson(
+        given_name=_clean(form.get("given_name"), "given_name", required=True, limit=200),
+        family_name=_clean(form.get("family_name"), "family_name", required=True, limit=200),
+        email=_clean(form.get("email", ""), "email", required=False, limit=320, pattern=EMAIL),
+        phone=_clean(form.get("phone", ""), "phone", required=False, limit=40, pattern=PHONE),
+        relation=_clean(form.get("relation", ""), "relation", required=False, limit=100),
+    )
+    if not person.email and not person.phone:
         raise InvitationProblem("missing", "email")
+    return person
+
+
+def invite_in(session: Session, plan: Plan, actor_person_id: int, new: NewPerson, role: str,
+              now: datetime, locale: str) -> tuple[Person, NewInvitation]:
+    """Within the caller's transaction, after the caller asked the policy: a person with an
+    invited account, connected to the plan in `role`, and their one-time code."""
+    person = Person(given_name=new.given_name, family_name=new.family_name,
+                    email=new.email or None, phone=new.phone or None)
+    session.add(person)
+    session.flush()
+    account = Account(person_id=person.id, status=AccountStatus.INVITED.value)
+    session.add(account)
+    session.add(PlanMember(plan_id=plan.id, person_id=person.id, role=role, relation=new.relation))
+    session.flush()
+    code = _issue(session, account.id, actor_person_id, plan.id, role, now)
+    return person, _result(code, person, now, locale)
+
+
+def create_invitation(actor_person_id: int | None, plan_id: object, form: object, locale: str) -> NewInvitation:
+    """A new person with an invited account, connected to the plan in a role; returns the code."""
+    new = check_new_person(form)
     role = form.get("role")
     if role not in {r.value for r in PlanRole}:
         raise InvitationProblem("invalid", "role")
-    relation = _clean(form.get("relation", ""), "relation", required=False, limit=100)
     now = utcnow()
     with transaction() as session:
         plan = _require_inviter(session, actor_person_id, plan_id, now)
-        person = Person(given_name=given, family_name=family, email=email or None, phone=phone or None)
-        session.add(person)
-        session.flush()
-        account = Account(person_id=person.id, status=AccountStatus.INVITED.value)
-        session.add(account)
-        session.add(PlanMember(plan_id=plan.id, person_id=person.id, role=role, relation=relation))
-        session.flush()
-        code = _issue(session, account.id, actor_person_id, plan.id, role, now)
-        return _result(code, person, now, locale)
+        return invite_in(session, plan, actor_person_id, new, role, now, locale)[1]
 
 
 def reinvite(actor_person_id: int | None, plan_id: object, person_id: object, remove_old_passkeys: object,

@@ -47,7 +47,7 @@ SECTION_ORDER = [s.value for s in Section]
 
 
 def _phone_href(phone: str | None) -> str:
-    return "tel:" + "".join(ch for ch in phone if ch.isdigit() or ch == "+") if phone else ""
+    return "tel:" + "".join(ch for ch in phone if ch in "0123456789+") if phone else ""
 
 
 def _name(session: Session, person_id: int | None) -> str:
@@ -193,6 +193,7 @@ def _access_views(session: Session, ctx: PlanContext, locale: str) -> list[Acces
                 person_name=_name(session, grant.grantee_person_id),
                 relation=member.relation if member else "",
                 sections=section_names,
+                section_keys=[s for s in SECTION_ORDER if s in fact.sections],
                 # valid_until is exclusive: the last day is the Oslo date just before it.
                 until=format_date(to_oslo(grant.valid_until - timedelta(microseconds=1)).date(), locale),
                 status_label=translate(f"access.status.{status}", locale),

@@ -83,6 +83,7 @@ class AccessView:
     person_name: str
     relation: str
     sections: str
+    section_keys: list[str]  # to show the current choice when the owner changes it
     until: str
     status_label: str
     is_effective: bool

@@ -1,0 +1,85 @@
+"""Grants that are about to end: the owner is reminded two weeks ahead and, with one tap, renews
+(a new grant for the next consent to cover) or lets it run out (no more reminders)."""
+
+from dataclasses import dataclass
+from datetime import timedelta
+
+from sqlmodel import col, select
+
+from ipapp import policy
+from ipapp.db import transaction
+from ipapp.domain.vocabulary import Section
+from ipapp.i18n import translate
+from ipapp.i18n.dates import days_until, format_date, to_oslo
+from ipapp.models import AccessGrant, AccessGrantSection, Person
+from ipapp.services.grants import GrantProblem, _current_grant, _end_of, _sharing_context, last_day_for
+from ipapp.services.plan_access import AccessDenied, grant_fact
+
+REMIND_BEFORE = timedelta(days=14)
+RENEW_MONTHS = "3m"
+
+
+@dataclass
+class EndingSoon:
+    grant_id: int
+    person_name: str
+    sections: str
+    last_day: str
+    days_left: int
+
+
+def ending_soon(actor_person_id: int | None, plan_id: object, locale: str) -> list[EndingSoon]:
+    """Effective grants that end within 14 days, soonest first, unless the owner chose to let
+    them lapse."""
+    with transaction() as session:
+        ctx = _sharing_context(session, actor_person_id, plan_id, "ending_soon", reading=True)
+        soon = []
+        for grant in session.exec(
+            select(AccessGrant).where(AccessGrant.plan_id == ctx.plan.id, AccessGrant.valid_until > ctx.now,
+                                      AccessGrant.valid_until <= ctx.now + REMIND_BEFORE,
+                                      col(AccessGrant.lapse_chosen_at).is_(None))
+            .order_by(col(AccessGrant.valid_until))
+        ):
+            fact = grant_fact(session, grant)
+            if fact not in policy.effective_grants(ctx.facts, grant.grantee_person_id, ctx.now):
+                continue
+            last_day = to_oslo(grant.valid_until - timedelta(microseconds=1)).date()
+            soon.append(EndingSoon(
+                grant_id=grant.id,
+                person_name=session.get(Person, grant.grantee_person_id).full_name,
+                sections=", ".join(translate(f"section.{s.value}", locale) for s in Section if s in fact.sections),
+                last_day=format_date(last_day, locale),
+                days_left=days_until(last_day, ctx.now),
+            ))
+        return soon
+
+
+def renew_grant(actor_person_id: int | None, plan_id: object, grant_id: object) -> int:
+    """One tap: the same person and sections for three more months, as a new grant that the next
+    consent version covers. The old grant runs to its end, so nothing stops before the signature."""
+    with transaction() as session:
+        ctx = _sharing_context(session, actor_person_id, plan_id, f"renew:{grant_id}")
+        old = _current_grant(session, ctx, grant_id)
+        sections = sorted(s.value for s in grant_fact(session, old).sections)
+        decision = policy.may_grant(ctx.actor, ctx.facts, sections, ctx.now)
+        if not decision.allowed:
+            raise AccessDenied(decision.reason)
+        renewed = AccessGrant(plan_id=ctx.plan.id, grantee_person_id=old.grantee_person_id,
+                              granted_by_person_id=ctx.actor.person_id, valid_from=ctx.now,
+                              valid_until=_end_of(last_day_for(RENEW_MONTHS, None, ctx.now), ctx.now),
+                              purpose=old.purpose)
+        session.add(renewed)
+        session.flush()
+        session.add_all([AccessGrantSection(grant_id=renewed.id, section=s) for s in sections])
+        return renewed.id
+
+
+def let_lapse(actor_person_id: int | None, plan_id: object, grant_id: object) -> None:
+    """The owner has seen that it ends and is content: it runs to its last day, no more reminders."""
+    with transaction() as session:
+        ctx = _sharing_context(session, actor_person_id, plan_id, f"let_lapse:{grant_id}")
+        grant = _current_grant(session, ctx, grant_id)
+        if grant.lapse_chosen_at is not None:
+            raise GrantProblem("unknown_grant")
+        grant.lapse_chosen_at = ctx.now
+        session.add(grant)
