@@ -18,8 +18,8 @@ from ipapp.pages.plan_pages import (
     goal_page,
     meetings_page,
     messages_page,
-    sharing_page,
 )
+from ipapp.pages.sharing_page import sharing_page
 from ipapp.state.plan import PlanState
 from ipapp.state.access_log import AccessLogState
 from ipapp.state.consent import ConsentState
@@ -48,7 +48,7 @@ app = rx.App(
     ],
 )
 
-app.add_page(overview_page, route="/", title=_title("overview.title_own"), on_load=PlanState.load_overview)
+app.add_page(overview_page, route="/", title=_title("overview.title_own"), on_load=[PlanState.load_overview, SharingState.forget_notices])
 app.add_page(goal_page, route="/mal/[goal_id]", title=_title("goal.title_fallback"), on_load=PlanState.load_goal)
 app.add_page(contacts_page, route="/kontakter", title=_title("contacts.title"), on_load=PlanState.load_contacts)
 app.add_page(meetings_page, route="/moter", title=_title("meetings.title"), on_load=PlanState.load_meetings)

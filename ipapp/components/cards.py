@@ -1,4 +1,4 @@
-"""Reusable pieces of plan content: a goal card, a measure, a meeting, a contact."""
+"""Reusable pieces of plan content: a goal card, a measure, a meeting, a contact, an invitation."""
 
 import reflex as rx
 
@@ -150,4 +150,14 @@ def contact_card(contact) -> rx.Component:
             class_name="actions",
         ),
         class_name="card",
+    )
+
+
+def invitation_code(invitation, link_id: str) -> rx.Component:
+    """A new invitation's link (selectable, to paste into a message), code and expiry."""
+    return rx.fragment(
+        rx.el.label(t("invite.link"), html_for=link_id),
+        rx.el.input(id=link_id, value=invitation.link, read_only=True, class_name="input"),
+        rx.el.p(t("invite.code"), ": ", rx.el.strong(invitation.code)),
+        rx.el.p(t("invite.expires"), " ", invitation.expires, class_name="detail"),
     )

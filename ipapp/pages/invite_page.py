@@ -2,6 +2,7 @@
 
 import reflex as rx
 
+from ipapp.components.cards import invitation_code
 from ipapp.components.shell import page_shell
 from ipapp.components.text import t
 from ipapp.state.invite import ROLE_CHOICES, InviteState
@@ -24,10 +25,7 @@ def _result() -> rx.Component:
         rx.el.section(
             rx.el.h2(t("invite.result_heading"), id="invitation-result", tab_index=-1),
             rx.el.p(t("invite.result_for"), " ", invitation.person_name),
-            rx.el.label(t("invite.link"), html_for="invitation-link"),
-            rx.el.input(id="invitation-link", value=invitation.link, read_only=True, class_name="input"),
-            rx.el.p(t("invite.code"), ": ", rx.el.strong(invitation.code)),
-            rx.el.p(t("invite.expires"), " ", invitation.expires, class_name="detail"),
+            invitation_code(invitation, "invitation-link"),
             rx.el.p(t("invite.send_hint"), class_name="detail"),
             class_name="card",
             role="status",

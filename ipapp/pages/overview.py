@@ -67,8 +67,13 @@ def _ending_soon(item) -> rx.Component:
     return rx.el.div(
         rx.el.p(rx.el.strong(item.person_name), " – ", item.sections),
         rx.el.p(t("ending.last_day"), " ", item.last_day, class_name="detail"),
-        rx.el.button(t("ending.renew"), type="button", on_click=SharingState.renew(item.grant_id),
-                     class_name="button button-secondary"),
+        rx.el.div(
+            rx.el.button(t("ending.renew"), type="button", on_click=SharingState.renew(item.grant_id),
+                         class_name="button button-secondary"),
+            rx.el.button(t("ending.let_lapse_button"), type="button",
+                         on_click=SharingState.let_lapse(item.grant_id), class_name="button button-secondary"),
+            class_name="button-row",
+        ),
         rx.el.p(t("ending.let_lapse"), class_name="detail"),
         class_name="notice",
         role="status",
@@ -78,6 +83,7 @@ def _ending_soon(item) -> rx.Component:
 def _access_section() -> rx.Component:
     return rx.el.section(
         rx.el.h2(t("overview.access_heading"), id="access-heading"),
+        rx.cond(SharingState.notice != "", rx.el.p(SharingState.notice, role="status", class_name="notice")),
         rx.foreach(PlanState.ending_soon, _ending_soon),
         rx.cond(
             PlanState.renewal_needed,

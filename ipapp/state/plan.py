@@ -5,7 +5,7 @@ import logging
 
 import reflex as rx
 
-from ipapp.services import consents, grants, plan_reading
+from ipapp.services import consents, grant_endings, plan_reading
 from ipapp.services.plan_access import AccessDenied
 from ipapp.services.views import (
     AccessView,
@@ -17,13 +17,14 @@ from ipapp.services.views import (
 )
 from ipapp.state.endpoints import endpoint
 from ipapp.state.session import SessionState
+from ipapp.domain.ids import parse_id
 
 log = logging.getLogger(__name__)
 
 
 def _parse_id(raw: object) -> int | None:
     """A route's id as an int, or None for anything that is not a plain positive number."""
-    return int(raw) if isinstance(raw, str) and raw.isdigit() and len(raw) < 12 else None
+    return parse_id(raw)
 
 
 WATCH_INTERVAL_SECONDS = 0.5  # revocation and expiry reach an open page well within a second
@@ -55,7 +56,7 @@ class PlanState(SessionState):
     upcoming_meetings: list[MeetingView] = []
     past_meetings: list[MeetingView] = []
     threads: list[ThreadView] = []
-    ending_soon: list[grants.EndingSoon] = []
+    ending_soon: list[grant_endings.EndingSoon] = []
     renewal_needed: bool = False
 
     @rx.var
@@ -127,7 +128,7 @@ class PlanState(SessionState):
         self.access = overview.access
         self.next_review = overview.next_review
         sharing = overview.header.may_manage_sharing
-        self.ending_soon = grants.ending_soon(self._person_id, self._plan_id, self.lang) if sharing else []
+        self.ending_soon = grant_endings.ending_soon(self._person_id, self._plan_id, self.lang) if sharing else []
         self.renewal_needed = sharing and consents.renewal_needed(self._person_id, self._plan_id)
         self.loaded = True
         return self._finish("load_overview")

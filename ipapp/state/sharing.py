@@ -1,5 +1,6 @@
-"""The sharing page's actions: give a person some sections until a date, or take access back.
-The services decide who may; each change needs a new signed consent before it takes effect."""
+"""The sharing page's actions: give a person some sections until a date, change it, take it back,
+renew it or let it run out. The services decide who may; every change needs a new signed consent
+before it gives anything."""
 
 from dataclasses import dataclass
 
@@ -7,13 +8,16 @@ import reflex as rx
 
 from ipapp.domain.vocabulary import Section
 from ipapp.models import utcnow
-from ipapp.services import grants
+from ipapp.services import grant_endings, grants
+from ipapp.services.invitations import NewInvitation
 from ipapp.services.plan_access import AccessDenied
 from ipapp.state.endpoints import endpoint
 from ipapp.state.plan import PlanState
 from ipapp.state.session import SessionState
+from ipapp.domain.ids import parse_id
 
 SECTION_KEYS = [s.value for s in Section]
+NEW_PERSON_FIELDS = ("given_name", "family_name", "email", "phone", "relation")
 
 
 @dataclass
@@ -22,16 +26,33 @@ class SectionChoice:
     label: str
 
 
+def _sections_in(form: dict) -> list[str]:
+    return [key for key in SECTION_KEYS if form.get(f"section_{key}") in ("on", True)]
+
+
+def _last_day_in(form: dict):
+    return grants.last_day_for(form.get("duration"), form.get("end_date"), utcnow())
+
+
 class SharingState(SessionState):
     grantees: list[grants.Grantee] = []
     sections: list[SectionChoice] = []
     problem: str = ""
     notice: str = ""
+    invitation: NewInvitation | None = None  # for a person who had no account: the code to send
+    invitation_hint: str = ""
+
+    def _problem(self, code: str) -> None:
+        self.notice, self.invitation = "", None
+        if code.startswith("new_person."):  # the new person's details: the invitation's messages
+            self.problem = self._text(f"invite.problem.{code.removeprefix('new_person.')}")
+        else:
+            self.problem = self._text(f"sharing.problem.{code}")
 
     @rx.event
     @endpoint("signed_in")
     def load_grantees(self):
-        self.problem, self.notice = "", ""
+        self.problem, self.notice, self.invitation = "", "", None
         try:
             self.grantees = grants.grantees(self._person_id, self._plan_id, self.lang)
             self.sections = [SectionChoice(key, label) for key, label in
@@ -40,37 +61,71 @@ class SharingState(SessionState):
             self.grantees, self.sections = [], []
 
     @rx.event
+    @endpoint("signed_in")
+    def forget_notices(self):
+        """A page that shows this state's notices opens without an earlier page's message."""
+        self.problem, self.notice, self.invitation = "", "", None
+
+    @rx.event
     @endpoint("signed_in", dict)
     def add_grant(self, form: dict):
-        raw_person = form.get("grantee")
-        person_id = int(raw_person) if isinstance(raw_person, str) and raw_person.isdigit() else None
-        sections = [key for key in SECTION_KEYS if form.get(f"section_{key}") in ("on", True)]
-        last_day = grants.last_day_for(form.get("duration"), form.get("end_date"), utcnow())
+        new_person = {name: form.get(f"new_{name}", "") for name in NEW_PERSON_FIELDS}
         try:
-            if person_id is None:
-                raise grants.GrantProblem("unknown_person")
-            grants.create_grant(self._person_id, self._plan_id, person_id, sections, last_day,
-                                form.get("purpose", ""))
+            shared = grants.share(self._person_id, self._plan_id, form.get("grantee"), _sections_in(form),
+                                  _last_day_in(form), form.get("purpose", ""), new_person, self.lang)
         except grants.GrantProblem as problem:
-            self.notice, self.problem = "", self._text(f"sharing.problem.{problem.code}")
-            return None  # the form keeps what was chosen
+            self._problem(problem.code)
+            return rx.set_focus("sharing-result")  # the form keeps what was chosen
         except AccessDenied:
-            self.notice, self.problem = "", self._text("sharing.problem.not_allowed")
-            return None
+            self._problem("not_allowed")
+            return rx.set_focus("sharing-result")
         self.problem, self.notice = "", self._text("sharing.saved_needs_consent")
+        self.invitation = shared.invitation
+        if shared.invitation is not None:  # they now have an account: list them as such
+            self.invitation_hint = self._text("sharing.invitation_hint", name=shared.invitation.person_name)
+            self.grantees = grants.grantees(self._person_id, self._plan_id, self.lang)
         # Saved: clear the choices so a second tap does not try the same grant again.
-        return [rx.call_script("document.getElementById('grant-form')?.reset()"), PlanState.load_access]
+        return [rx.call_script("document.getElementById('grant-form')?.reset()"), PlanState.load_access,
+                rx.set_focus("sharing-result")]
+
+    @rx.event
+    @endpoint("signed_in", dict)
+    def change_grant(self, form: dict):
+        """Other sections or another last day: then straight to the consent to sign."""
+        grant_id = parse_id(form.get("grant_id"))
+        try:
+            last_day = grants.SAME_LAST_DAY if form.get("duration") == grants.SAME_LAST_DAY else _last_day_in(form)
+            grants.change_grant(self._person_id, self._plan_id, grant_id, _sections_in(form), last_day)
+        except grants.GrantProblem as problem:
+            self._problem(problem.code)
+            return rx.set_focus("sharing-result")
+        except AccessDenied:
+            self._problem("not_allowed")
+            return rx.set_focus("sharing-result")
+        return rx.redirect("/samtykke")
 
     @rx.event
     @endpoint("signed_in", int)
     def renew(self, grant_id: int):
         """One tap: three more months; the new consent version is then shown for signing."""
         try:
-            grants.renew_grant(self._person_id, self._plan_id, grant_id)
+            grant_endings.renew_grant(self._person_id, self._plan_id, grant_id)
         except (grants.GrantProblem, AccessDenied):
-            self.notice, self.problem = "", self._text("sharing.problem.unknown_grant")
+            self._problem("unknown_grant")
             return None
         return rx.redirect("/samtykke")
+
+    @rx.event
+    @endpoint("signed_in", int)
+    def let_lapse(self, grant_id: int):
+        """The owner saw that it ends and is content: no more reminders about it."""
+        try:
+            grant_endings.let_lapse(self._person_id, self._plan_id, grant_id)
+        except (grants.GrantProblem, AccessDenied):
+            self._problem("unknown_grant")
+            return None
+        self.problem, self.notice = "", self._text("ending.lapse_chosen")
+        return PlanState.load_overview
 
     @rx.event
     @endpoint("signed_in", int)
@@ -78,7 +133,7 @@ class SharingState(SessionState):
         try:
             grants.revoke_grant(self._person_id, self._plan_id, grant_id)
         except (grants.GrantProblem, AccessDenied):
-            self.notice, self.problem = "", self._text("sharing.problem.unknown_grant")
+            self._problem("unknown_grant")
             return None
-        self.problem, self.notice = "", self._text("sharing.revoked")
+        self.problem, self.notice, self.invitation = "", self._text("sharing.revoked"), None
         return PlanState.load_access

@@ -73,7 +73,8 @@ def test_owner_signs_a_consent_and_her_mother_sees_only_what_was_granted(
         hanne.get_by_text("Trekk tilbake tilgangen").click()
         hanne.get_by_role("button", name="Ja, trekk tilbake").click()
         revoked = time.monotonic()
-        expect(hanne).to_contain_text("Trukket tilbake")
+        expect(page.get_by_role("status")).to_contain_text("Tilgangen er trukket tilbake")
+        expect(hanne).to_have_count(0)  # moved to the folded list of ended access
         expect(mother.get_by_role("heading", name="Mål og tiltak")).to_have_count(0, timeout=1000)
         print(f"mother's page emptied {time.monotonic() - revoked:.2f} s after the revocation was shown")
     finally:

@@ -90,10 +90,38 @@ def test_owner_is_reminded_of_access_ending_soon_and_renews_with_one_tap(
         reminder = page.locator(".notice").filter(has_text="Jonas Berg")
         expect(reminder).to_contain_text("Tilgangen slutter etter")
         assert_accessible(page, "overview-ending-soon")
+        expect(reminder.get_by_role("button", name="La den gå ut")).to_be_visible()
         reminder.get_by_role("button", name="Forny i 3 måneder").click()
         page.wait_for_url(re.compile(r".*/samtykke/?$"))
         expect(page.locator(".consent-text")).to_contain_text("Jonas Berg")
         expect(page.get_by_role("button", name="Signer med passnøkkel")).to_be_visible()
+    finally:  # leave the shared demo plan as other tests expect it
+        with db.transaction() as session:
+            for grant in session.exec(select(AccessGrant).where(AccessGrant.grantee_person_id == jonas)):
+                grant.revoked_at = utcnow()
+                session.add(grant)
+
+
+def test_owner_lets_access_run_out_and_is_not_reminded_again(page, app_url, app_database, assert_accessible):
+    plan_id, owner_id, _ = _people()
+    with db.transaction() as session:
+        jonas = session.exec(select(Person).where(Person.given_name == "Jonas")).one().id
+    grant_id = _signed_grant(plan_id, owner_id, jonas, timedelta(days=3))
+    try:
+        page.goto(f"{app_url}/demo")
+        page.get_by_role("button", name=re.compile("^Logg inn som Sofie")).click()
+        page.wait_for_url(f"{app_url}/")
+        reminder = page.locator(".notice").filter(has_text="Jonas Berg")
+        reminder.get_by_role("button", name="La den gå ut").click()
+        expect(page.get_by_role("status").filter(has_text="du får ikke flere påminnelser")).to_be_visible()
+        expect(page.locator(".notice").filter(has_text="Tilgangen slutter etter")).to_have_count(0)
+        assert_accessible(page, "overview-lapse-chosen")
+        with db.transaction() as session:
+            grant = session.get(AccessGrant, grant_id)
+            assert grant.lapse_chosen_at is not None and grant.revoked_at is None  # it still runs
+        page.reload()
+        expect(page.get_by_role("heading", name="Hvem kan se planen", exact=False)).to_be_visible()
+        expect(page.locator(".notice").filter(has_text="Jonas Berg")).to_have_count(0)
     finally:  # leave the shared demo plan as other tests expect it
         with db.transaction() as session:
             for grant in session.exec(select(AccessGrant).where(AccessGrant.grantee_person_id == jonas)):
