@@ -18,6 +18,7 @@ from ipapp.i18n.dates import oslo_today
 from ipapp.models import (
     AccessGrant,
     Account,
+    AuditEvent,
     Contact,
     Invitation,
     Person,
@@ -188,6 +189,10 @@ def test_sharing_with_a_contact_invites_them_and_links_the_contact(cast):
         invitation = session.exec(select(Invitation)).one()
         assert (invitation.created_by_person_id, invitation.plan_id) == (cast.owner_id, cast.plan_id)
         assert session.get(Contact, contact.id).person_id == person.id
+        # The new account is on the audit record, as the owner's doing.
+        invited = session.exec(select(AuditEvent).where(AuditEvent.action == "invite")).one()
+        assert (invited.actor_person_id, invited.plan_id, invited.target, invited.outcome) == (
+            cast.owner_id, cast.plan_id, f"person:{person.id}", "allowed")
     # Now a person with an account: listed as such, and the contact key no longer works.
     listed = {g.key: g for g in grants.grantees(cast.owner_id, cast.plan_id, "nb")}
     assert f"contact:{contact.id}" not in listed

@@ -13,7 +13,7 @@ from ipapp.domain.vocabulary import ContactRole, PlanRole, Section
 from ipapp.i18n import translate
 from ipapp.i18n.dates import oslo_datetime, oslo_today
 from ipapp.models import AccessGrant, AccessGrantSection, Contact, Person, PlanMember, utcnow
-from ipapp.services import invitations
+from ipapp.services import audit, invitations
 from ipapp.services.invitations import NewInvitation
 from ipapp.services.plan_access import AccessDenied, PlanContext, grant_fact, load_context, require
 from ipapp.domain.ids import parse_id
@@ -195,6 +195,11 @@ def _invite(session: Session, ctx: PlanContext, new: invitations.NewPerson, role
         raise GrantProblem("too_many_invitations")
     person, invitation = invitations.invite_in(session, ctx.plan, ctx.actor.person_id, new, role.value,
                                                ctx.now, locale)
+    # An account made from the sharing page is on the record like one made by the coordinator.
+    decision = ctx.decide(policy.Action.MANAGE_SHARING, None)
+    audit.record(session, actor_person_id=ctx.actor.person_id, actor_role=str(decision.acting_as),
+                 plan_id=ctx.plan.id, action="invite", section=None, allowed=True, reason=decision.reason,
+                 target=f"person:{person.id}")
     return person.id, invitation
 
 
