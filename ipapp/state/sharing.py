@@ -70,8 +70,11 @@ class SharingState(SessionState):
     @endpoint("signed_in", dict)
     def add_grant(self, form: dict):
         new_person = {name: form.get(f"new_{name}", "") for name in NEW_PERSON_FIELDS}
+        who = form.get("grantee")
+        if not who and any(isinstance(v, str) and v.strip() for v in new_person.values()):
+            who = grants.NEW_PERSON  # details typed in, the "someone else" choice not ticked
         try:
-            shared = grants.share(self._person_id, self._plan_id, form.get("grantee"), _sections_in(form),
+            shared = grants.share(self._person_id, self._plan_id, who, _sections_in(form),
                                   _last_day_in(form), form.get("purpose", ""), new_person, self.lang)
         except grants.GrantProblem as problem:
             self._problem(problem.code)
