@@ -9,7 +9,7 @@ from sqlmodel import select
 from ipapp import db
 from ipapp.demo.seed import DemoCast
 from ipapp.models import AccessGrant, AuditEvent, Consent, Goal, Person, Plan, utcnow
-from ipapp.services import plan_reading
+from ipapp.services import grants, plan_reading
 from ipapp.services.plan_access import AccessDenied
 
 
@@ -149,3 +149,11 @@ def test_audit_events_are_chained(cast):
     assert events[0].prev_hash == "0" * 64
     assert all(later.prev_hash == earlier.hash for earlier, later in zip(events, events[1:]))
     assert len({e.hash for e in events}) == len(events)
+
+
+def test_the_overview_lists_only_current_access_the_sharing_page_also_the_ended(cast):
+    [demo_grant] = plan_reading.read_access(cast.owner_id, cast.plan_id, "nb")
+    grants.revoke_grant(cast.owner_id, cast.plan_id, demo_grant.grant_id)
+    assert plan_reading.read_overview(cast.owner_id, cast.plan_id, "nb").access == []
+    [ended] = plan_reading.read_access(cast.owner_id, cast.plan_id, "nb")
+    assert (ended.grant_id, ended.status_label, ended.is_revocable) == (demo_grant.grant_id, "Trukket tilbake", False)

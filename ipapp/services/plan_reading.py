@@ -239,7 +239,9 @@ def read_overview(person_id: int | None, plan_id: object, locale: str) -> Overvi
         if _readable(ctx, Section.MESSAGES):
             require(session, ctx, policy.Action.READ, Section.MESSAGES, target="awaiting_reply")
             awaiting = _threads_awaiting_reply(session, ctx)
-        access = _access_views(session, ctx, locale) if header.may_manage_sharing else []
+        # The overview answers "who can see my plan": current grants only (ended ones are on Deling).
+        access = [a for a in _access_views(session, ctx, locale) if a.is_revocable] \
+            if header.may_manage_sharing else []
         return OverviewView(
             header=header,
             goals=goals,
