@@ -1,5 +1,6 @@
-"""The grant lifecycle as a state machine: grants, revocations, consent versions signed with real
-passkeys, withdrawals, grants running out and guardians who stop acting, in any order.
+"""The grant lifecycle as a state machine: grants, changes, revocations, consent versions signed with
+real passkeys, withdrawals, grants running out or let lapse, and guardians who stop acting, in any
+order.
 
 Driven only through the real services (ipapp.services.grants / consents / plan_reading) on a real
 SQLite file with the demo plan, and checked after every step against a small model kept here,
@@ -45,7 +46,7 @@ from ipapp.models import (
     Person,
     utcnow,
 )
-from ipapp.services import consents, grants, plan_reading
+from ipapp.services import consents, grant_endings, grants, plan_reading
 from ipapp.services.consents import ConsentError
 from ipapp.services.plan_access import AccessDenied
 
@@ -66,8 +67,10 @@ class ModelGrant:
     id: int
     grantee: str
     sections: frozenset[str]
+    days: int | None = None  # its last day is today + days (None: the demo's, months away)
     revoked: bool = False
     expired: bool = False
+    lapse_chosen: bool = False
 
     @property
     def current(self) -> bool:
@@ -116,6 +119,11 @@ class Model:
             g.grantee == grantee and section in g.sections and self.effective(g)
             for g in self.grants.values()
         )
+
+    def ending_soon(self) -> set[int]:
+        """Reminded of: effective, last day within 13 days (so its end is within 14), not let lapse."""
+        return {g.id for g in self.grants.values()
+                if self.effective(g) and g.days is not None and g.days <= 13 and not g.lapse_chosen}
 
     def needing_renewal(self) -> list[int]:
         if self.guardian_acting:
@@ -217,7 +225,8 @@ class GrantLifecycle(RuleBasedStateMachine):
             self._draft(signer, then_sign=True)
 
     @rule(actor=st.sampled_from(ACTORS), grantee=st.sampled_from(GRANTEES), sections=section_sets,
-          days=st.integers(min_value=1, max_value=60))
+          # Either side of the two-week reminder line (a last day 13 days away is within it, 14 not).
+          days=st.sampled_from((2, 13, 14, 45)))
     def grant(self, actor, grantee, sections, days):
         last_day = (oslo_today(utcnow()) + timedelta(days=days)).isoformat()
         call = lambda: grants.create_grant(
@@ -238,7 +247,52 @@ class GrantLifecycle(RuleBasedStateMachine):
             return
         grant_id = call()
         assert grant_id not in self.model.grants
-        self.model.grants[grant_id] = ModelGrant(grant_id, grantee, frozenset(sections))
+        self.model.grants[grant_id] = ModelGrant(grant_id, grantee, frozenset(sections), days)
+
+    @rule(actor=st.sampled_from(ACTORS), sections=section_sets, pick=picks)
+    def change(self, actor, sections, pick):
+        """Other sections, same last day: the old grant stops now, the new one awaits a signature."""
+        grant = self._pick_current(pick)
+        if grant is None:
+            return
+        call = lambda: grants.change_grant(self.people[actor], self.plan_id, grant.id, list(sections),
+                                           grants.SAME_LAST_DAY)
+        if not self._may_manage(actor):
+            with pytest.raises(AccessDenied):
+                call()
+            return
+        clash = any(g.current and g.id != grant.id and g.grantee == grant.grantee
+                    and g.sections == frozenset(sections) for g in self.model.grants.values())
+        if frozenset(sections) == grant.sections or clash:
+            with pytest.raises(grants.GrantProblem) as problem:
+                call()
+            assert problem.value.code == ("duplicate" if clash else "unchanged")
+            return  # and the old grant is untouched (the invariants check it)
+        new_id = call()
+        grant.revoked = True
+        self.model.grants[new_id] = ModelGrant(new_id, grant.grantee, frozenset(sections), grant.days)
+        event("changed")
+
+    @rule(actor=st.sampled_from(ACTORS), pick=picks)
+    def let_lapse(self, actor, pick):
+        grant = self._pick_current(pick)
+        if grant is None:
+            return
+        call = lambda: grant_endings.let_lapse(self.people[actor], self.plan_id, grant.id)
+        if not self._may_manage(actor):
+            with pytest.raises(AccessDenied):
+                call()
+        elif grant.lapse_chosen:
+            with pytest.raises(grants.GrantProblem) as problem:
+                call()
+            assert problem.value.code == "unknown_grant"
+        else:
+            call()
+            grant.lapse_chosen = True
+
+    def _pick_current(self, pick) -> ModelGrant | None:
+        ids = sorted(g.id for g in self.model.grants.values() if g.current)
+        return self.model.grants[ids[pick % len(ids)]] if ids else None
 
     @rule(actor=st.sampled_from(ACTORS))
     def draft_and_sign(self, actor):
@@ -432,6 +486,12 @@ class GrantLifecycle(RuleBasedStateMachine):
             plan_reading.read_access(guardian, self.plan_id, "nb")
 
     @invariant()
+    def the_owner_is_reminded_of_exactly_the_effective_grants_ending_soon(self):
+        soon = {s.grant_id for s in grant_endings.ending_soon(self.people["owner"], self.plan_id, "nb")}
+        assert soon == self.model.ending_soon(), f"reminded of {soon}, model says {self.model.ending_soon()}"
+        event(f"reminded of {len(soon)} grant(s) ending soon")
+
+    @invariant()
     def renewal_lists_the_standing_consent_of_a_guardian_who_stopped(self):
         needing = consents.consents_needing_renewal(self.plan_id, utcnow())
         expected = self.model.needing_renewal()
@@ -465,7 +525,7 @@ class MinorOwnerLifecycle(GrantLifecycle):
             session.add(owner)
 
 
-_settings = settings(max_examples=40, stateful_step_count=15, deadline=None,
+_settings = settings(max_examples=30, stateful_step_count=25, deadline=None,
                      suppress_health_check=[HealthCheck.too_slow])
 _minor_settings = settings(_settings, max_examples=12)
 
