@@ -421,6 +421,12 @@ def _parse_sections(sections: object) -> frozenset[Section] | None:
     return frozenset(parsed)  # type: ignore[arg-type]
 
 
+def may_invite_to_share(actor: Actor, plan: PlanFacts, now: datetime) -> Decision:
+    """Inviting a person in order to share with them (a contact without an account, or someone
+    new): whoever manages sharing may. The account sees nothing but what a signed consent gives."""
+    return decide(actor, plan, Action.MANAGE_SHARING, None, now)
+
+
 def may_invite(actor: Actor, plan: PlanFacts, now: datetime) -> Decision:
     """Creating accounts and invitations for a plan: its current coordinator, or a unit admin
     (the coordinating unit), who sees no content but manages people and plans."""

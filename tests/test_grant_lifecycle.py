@@ -285,7 +285,7 @@ class GrantLifecycle(RuleBasedStateMachine):
         elif grant.lapse_chosen:
             with pytest.raises(grants.GrantProblem) as problem:
                 call()
-            assert problem.value.code == "unknown_grant"
+            assert problem.value.code == "ending_dealt_with"
         else:
             call()
             grant.lapse_chosen = True

@@ -145,3 +145,8 @@ def test_a_guardian_is_offered_every_section_but_the_owners_notes(cast):
     assert guardian == ["about", "goals", "contacts", "meetings", "messages"]
     with pytest.raises(AccessDenied):
         grants.grantable_sections(cast.coordinator_id, cast.plan_id, "nb")
+
+
+@pytest.mark.parametrize("choice", [["3m"], {"x": 1}, None, 3, "", "99m"])
+def test_a_forged_duration_yields_no_last_day_rather_than_an_error(choice):
+    assert grants.last_day_for(choice, "2030-01-01", utcnow()) is None

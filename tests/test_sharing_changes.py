@@ -251,7 +251,6 @@ def _other_plans_contact(cast: DemoCast) -> str:
     "person:UNIT_ADMIN",  # not on the plan
     "person:OWNER",  # the owner needs no grant
     "contact:LINKED",  # Mari's contact entry: she already has an account
-    "contact:OTHER_PLAN",
     "person:999999", "contact:999999", "person:", "person:abc", "person:-1", "person:1.0",
     "person:²",  # str.isdigit() is True for superscripts, int() is not
     "stranger", "", None, 3, ["new"], {"new": NEW},
@@ -261,7 +260,6 @@ def test_unknown_or_foreign_grantees_are_refused_and_change_nothing(cast, who):
         "person:UNIT_ADMIN": lambda: f"person:{cast.unit_admin_id}",
         "person:OWNER": lambda: f"person:{cast.owner_id}",
         "contact:LINKED": lambda: f"contact:{_contact('Mari Nilsen', cast.plan_id).id}",
-        "contact:OTHER_PLAN": lambda: _other_plans_contact(cast),
     }
     if isinstance(who, str) and who in named:
         who = named[who]()
@@ -295,6 +293,36 @@ def test_a_refused_share_leaves_no_person_account_or_invitation(cast, who, secti
     assert _everything() == before
 
 
+def _denials(person_id: int) -> list[tuple[str, str]]:
+    with db.transaction() as session:
+        return [(e.target, e.reason) for e in session.exec(
+            select(AuditEvent).where(AuditEvent.actor_person_id == person_id, AuditEvent.outcome == "denied")
+            .order_by(AuditEvent.id))]
+
+
+def test_another_plans_contact_is_denied_on_the_record_and_nothing_else_changes(cast):
+    who = _other_plans_contact(cast)
+    before = _everything()
+    with pytest.raises(AccessDenied):
+        grants.share(cast.owner_id, cast.plan_id, who, ["goals"], _in_days(30))
+    assert _everything() == before
+    assert _denials(cast.owner_id) == [(who, "other_plan")]
+
+
+def test_a_contact_without_a_full_name_or_a_usable_address_is_not_offered(cast):
+    with db.transaction() as session:
+        lene = Contact(plan_id=cast.plan_id, role="other", name="Lene", email="lene@example.com")
+        ola = Contact(plan_id=cast.plan_id, role="other", name="Ola Nordmann", email="ikke-en-adresse", phone="12")
+        session.add_all([lene, ola])
+        session.flush()
+        keys = [f"contact:{lene.id}", f"contact:{ola.id}"]
+    assert not set(keys) & {g.key for g in grants.grantees(cast.owner_id, cast.plan_id, "nb")}
+    before = _everything()
+    for key in keys:  # nor taken when sent anyway
+        _problem("unknown_person", grants.share, cast.owner_id, cast.plan_id, key, ["goals"], _in_days(30))
+    assert _everything() == before
+
+
 def test_a_guardian_sharing_the_owners_notes_with_a_contact_is_denied_and_invites_nobody(cast):
     # AccessDenied keeps its transaction's writes (the audit), so it must come before the invitation.
     contact = _contact("Silje Haugen", cast.plan_id)
@@ -304,6 +332,7 @@ def test_a_guardian_sharing_the_owners_notes_with_a_contact_is_denied_and_invite
     with pytest.raises(AccessDenied):
         grants.share(cast.guardian_id, cast.plan_id, "new", ["goals", "notes"], _in_days(30), new_person=NEW)
     assert _everything() == before
+    assert _denials(cast.guardian_id) == [("grant", "notes_private"), ("grant", "notes_private")]
 
 
 def test_at_most_ten_unused_invitations_per_person(cast):
@@ -327,6 +356,18 @@ def test_at_most_ten_unused_invitations_per_person(cast):
     invitations.redeem(codes[0], device.register(invitations.registration_options(codes[0])), "")
     assert grants.share(cast.owner_id, cast.plan_id, f"contact:{contact.id}", ["goals"],
                         _in_days(30)).invitation is not None
+
+
+def test_redeeming_her_own_codes_does_not_let_an_owner_make_accounts_without_end(cast):
+    made = 0
+    while made < grants.INVITATIONS_PER_WINDOW:
+        code = grants.share(cast.owner_id, cast.plan_id, "new", ["goals"], _in_days(30),
+                            new_person={**NEW, "given_name": f"Ny{made}"}).invitation.code
+        device = SoftAuthenticator(origin=ORIGIN)
+        invitations.redeem(code, device.register(invitations.registration_options(code)), "")
+        made += 1
+    _problem("too_many_invitations", grants.share, cast.owner_id, cast.plan_id, "new", ["goals"], _in_days(30),
+             new_person={**NEW, "given_name": "Enda en"})
 
 
 # --- changing a grant ----------------------------------------------------------------------------
@@ -396,7 +437,10 @@ def test_only_a_current_grant_of_this_plan_can_be_changed(cast):
     revoked = grants.create_grant(cast.owner_id, cast.plan_id, cast.provider_id, ["meetings"], _in_days(5))
     grants.revoke_grant(cast.owner_id, cast.plan_id, revoked)
     before = _everything()
-    for grant_id in (theirs, expired, revoked, 10**9, "1", None, True, 1.0):
+    with pytest.raises(AccessDenied):  # another plan's grant: a denial, on the record
+        grants.change_grant(cast.owner_id, cast.plan_id, theirs, ["about"], _in_days(30))
+    assert _denials(cast.owner_id) == [(f"grant:{theirs}", "other_plan")]
+    for grant_id in (expired, revoked, 10**9, "1", None, True, 1.0):
         _problem("unknown_grant", grants.change_grant, cast.owner_id, cast.plan_id, grant_id, ["about"],
                  _in_days(30))
     # Bad input for a current grant is refused without revoking it.
@@ -416,6 +460,17 @@ def test_a_guardian_cannot_change_a_grant_into_the_owners_notes_and_the_old_gran
     assert grants.change_grant(cast.guardian_id, cast.plan_id, grant_id, ["goals"], _in_days(30))
 
 
+def test_a_guardian_cannot_change_a_grant_that_shares_the_owners_notes(cast):
+    """The change form offers a guardian no notes box: changing would silently drop them."""
+    grant_id = grants.create_grant(cast.owner_id, cast.plan_id, cast.coordinator_id, ["goals", "notes"],
+                                   _in_days(30))
+    before = _everything()
+    with pytest.raises(AccessDenied):
+        grants.change_grant(cast.guardian_id, cast.plan_id, grant_id, ["goals"], grants.SAME_LAST_DAY)
+    assert _everything() == before
+    assert _denials(cast.guardian_id) == [(f"change:{grant_id}", "notes_private")]
+
+
 # --- letting a grant lapse -----------------------------------------------------------------------
 
 
@@ -429,7 +484,8 @@ def test_letting_a_grant_lapse_ends_the_reminders_but_not_the_access(cast, owner
     assert _grant(grant_id).lapse_chosen_at is not None and _grant(grant_id).revoked_at is None
     assert grant_endings.ending_soon(cast.owner_id, cast.plan_id, "nb") == []
     assert _sees(cast.next_of_kin_id, cast) == {"goals", "meetings"}  # until its last day
-    _problem("unknown_grant", grant_endings.let_lapse, cast.owner_id, cast.plan_id, grant_id)
+    _problem("ending_dealt_with", grant_endings.let_lapse, cast.owner_id, cast.plan_id, grant_id)
+    _problem("ending_dealt_with", grant_endings.renew_grant, cast.owner_id, cast.plan_id, grant_id)
 
     _edit_grant(grant_id, valid_from=utcnow() - timedelta(days=2), valid_until=utcnow() - timedelta(seconds=1))
     assert _sees(cast.next_of_kin_id, cast) == set()
@@ -441,9 +497,24 @@ def test_only_a_current_grant_of_this_plan_can_be_let_lapse(cast):
     revoked = grants.create_grant(cast.owner_id, cast.plan_id, cast.provider_id, ["meetings"], _in_days(5))
     grants.revoke_grant(cast.owner_id, cast.plan_id, revoked)
     before = _everything()
-    for grant_id in (_demo_grant_id(other), revoked, 10**9, "1", None, True):
+    with pytest.raises(AccessDenied):
+        grant_endings.let_lapse(cast.owner_id, cast.plan_id, _demo_grant_id(other))
+    for grant_id in (revoked, 10**9, "1", None, True):
         _problem("unknown_grant", grant_endings.let_lapse, cast.owner_id, cast.plan_id, grant_id)
     assert _everything() == before
+
+
+def test_a_renewal_ends_the_reminder_and_a_second_tap_makes_no_second_grant(cast, owner_phone):
+    grant_id = _demo_grant_id(cast)
+    _sign_current_consent(cast, owner_phone)
+    _edit_grant(grant_id, valid_until=utcnow() + timedelta(days=5))
+    renewed = grant_endings.renew_grant(cast.owner_id, cast.plan_id, grant_id)
+    _problem("ending_dealt_with", grant_endings.renew_grant, cast.owner_id, cast.plan_id, grant_id)
+    assert _count(AccessGrant) == 2
+    # Reminded of neither: the old one's ending is dealt with, the renewal ends in three months.
+    _sign_current_consent(cast, owner_phone)
+    assert grant_endings.ending_soon(cast.owner_id, cast.plan_id, "nb") == []
+    assert _sections(renewed) == _sections(grant_id) and _grant(grant_id).revoked_at is None
 
 
 # --- who may do any of this ----------------------------------------------------------------------

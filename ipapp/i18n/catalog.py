@@ -443,9 +443,14 @@ MESSAGES: dict[str, dict[str, str]] = {
     "sharing.change_save": {"nb": "Lagre og gå til signering", "nn": "Lagre og gå til signering", "en": "Save and go to signing"},
     "sharing.problem.unchanged": {"nb": "Du har ikke endret noe. Ingenting ble lagret.", "nn": "Du har ikkje endra noko. Ingenting vart lagra.", "en": "You changed nothing. Nothing was saved."},
     "sharing.problem.too_many_invitations": {
-        "nb": "Du har mange invitasjoner som ikke er brukt ennå. Vent til noen av dem er tatt i bruk, eller spør koordinatoren.",
-        "nn": "Du har mange invitasjonar som ikkje er brukte enno. Vent til nokre av dei er tekne i bruk, eller spør koordinatoren.",
-        "en": "You have many invitations that are not used yet. Wait until some are used, or ask the coordinator.",
+        "nb": "Du har mange invitasjoner ute, eller har laget mange den siste måneden. Spør koordinatoren om å invitere flere.",
+        "nn": "Du har mange invitasjonar ute, eller har laga mange den siste månaden. Spør koordinatoren om å invitere fleire.",
+        "en": "You have many invitations out, or made many this past month. Ask the coordinator to invite more people.",
+    },
+    "sharing.problem.ending_dealt_with": {
+        "nb": "Du har allerede fornyet denne tilgangen eller latt den gå ut. Ingenting ble endret.",
+        "nn": "Du har alt fornya denne tilgangen eller late han gå ut. Ingenting vart endra.",
+        "en": "You already renewed this access or let it end. Nothing was changed.",
     },
     "sharing.problem.no_sections": {"nb": "Velg minst én del av planen.", "nn": "Vel minst éin del av planen.", "en": "Choose at least one part of the plan."},
     "sharing.problem.unknown_section": {"nb": "Velg bare blant delene på listen.", "nn": "Vel berre blant delane på lista.", "en": "Choose only from the parts listed."},

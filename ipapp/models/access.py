@@ -27,7 +27,8 @@ class AccessGrant(SQLModel, table=True):
     created_at: NaiveDatetime = Field(default_factory=utcnow)
     revoked_at: NaiveDatetime | None = None
     revoked_by_person_id: int | None = Field(default=None, foreign_key="person.id")
-    # The owner chose to let it run out: no more "ends soon" reminders; it still ends on its date.
+    # The owner dealt with its ending (renewed it, or chose to let it run out): no more "ends soon"
+    # reminders; it still ends on its date.
     lapse_chosen_at: NaiveDatetime | None = None
 
 

@@ -1,5 +1,6 @@
 """Grants that are about to end: the owner is reminded two weeks ahead and, with one tap, renews
-(a new grant for the next consent to cover) or lets it run out (no more reminders)."""
+(a new grant for the next consent to cover) or lets it run out. Either way the ending is then
+dealt with (`lapse_chosen_at`): no more reminders, and a second tap is refused."""
 
 from dataclasses import dataclass
 from datetime import timedelta
@@ -12,8 +13,15 @@ from ipapp.domain.vocabulary import Section
 from ipapp.i18n import translate
 from ipapp.i18n.dates import days_until, format_date, to_oslo
 from ipapp.models import AccessGrant, AccessGrantSection, Person
-from ipapp.services.grants import GrantProblem, _current_grant, _end_of, _sharing_context, last_day_for
-from ipapp.services.plan_access import AccessDenied, grant_fact
+from ipapp.services.grants import (
+    GrantProblem,
+    current_grant,
+    end_of,
+    sharing_context,
+    last_day_for,
+    may_give,
+)
+from ipapp.services.plan_access import grant_fact
 
 REMIND_BEFORE = timedelta(days=14)
 RENEW_MONTHS = "3m"
@@ -32,7 +40,7 @@ def ending_soon(actor_person_id: int | None, plan_id: object, locale: str) -> li
     """Effective grants that end within 14 days, soonest first, unless the owner chose to let
     them lapse."""
     with transaction() as session:
-        ctx = _sharing_context(session, actor_person_id, plan_id, "ending_soon", reading=True)
+        ctx = sharing_context(session, actor_person_id, plan_id, "ending_soon", reading=True)
         soon = []
         for grant in session.exec(
             select(AccessGrant).where(AccessGrant.plan_id == ctx.plan.id, AccessGrant.valid_until > ctx.now,
@@ -54,19 +62,26 @@ def ending_soon(actor_person_id: int | None, plan_id: object, locale: str) -> li
         return soon
 
 
+def _ending_not_dealt_with(session, ctx, grant_id: object) -> AccessGrant:
+    grant = current_grant(session, ctx, grant_id)
+    if grant.lapse_chosen_at is not None:
+        raise GrantProblem("ending_dealt_with")
+    return grant
+
+
 def renew_grant(actor_person_id: int | None, plan_id: object, grant_id: object) -> int:
     """One tap: the same person and sections for three more months, as a new grant that the next
     consent version covers. The old grant runs to its end, so nothing stops before the signature."""
     with transaction() as session:
-        ctx = _sharing_context(session, actor_person_id, plan_id, f"renew:{grant_id}")
-        old = _current_grant(session, ctx, grant_id)
+        ctx = sharing_context(session, actor_person_id, plan_id, f"renew:{grant_id}")
+        old = _ending_not_dealt_with(session, ctx, grant_id)
         sections = sorted(s.value for s in grant_fact(session, old).sections)
-        decision = policy.may_grant(ctx.actor, ctx.facts, sections, ctx.now)
-        if not decision.allowed:
-            raise AccessDenied(decision.reason)
+        may_give(session, ctx, sections, f"renew:{grant_id}")
+        old.lapse_chosen_at = ctx.now  # its ending is dealt with: the renewal takes over
+        session.add(old)
         renewed = AccessGrant(plan_id=ctx.plan.id, grantee_person_id=old.grantee_person_id,
                               granted_by_person_id=ctx.actor.person_id, valid_from=ctx.now,
-                              valid_until=_end_of(last_day_for(RENEW_MONTHS, None, ctx.now), ctx.now),
+                              valid_until=end_of(last_day_for(RENEW_MONTHS, None, ctx.now), ctx.now),
                               purpose=old.purpose)
         session.add(renewed)
         session.flush()
@@ -77,9 +92,7 @@ def renew_grant(actor_person_id: int | None, plan_id: object, grant_id: object) 
 def let_lapse(actor_person_id: int | None, plan_id: object, grant_id: object) -> None:
     """The owner has seen that it ends and is content: it runs to its last day, no more reminders."""
     with transaction() as session:
-        ctx = _sharing_context(session, actor_person_id, plan_id, f"let_lapse:{grant_id}")
-        grant = _current_grant(session, ctx, grant_id)
-        if grant.lapse_chosen_at is not None:
-            raise GrantProblem("unknown_grant")
+        ctx = sharing_context(session, actor_person_id, plan_id, f"let_lapse:{grant_id}")
+        grant = _ending_not_dealt_with(session, ctx, grant_id)
         grant.lapse_chosen_at = ctx.now
         session.add(grant)

@@ -4,6 +4,7 @@ revoking takes effect at once. Bad input changes nothing and names what was wron
 
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from typing import NoReturn
 
 from sqlmodel import Session, col, select, update
 
@@ -41,7 +42,10 @@ class Grantee:
 
 
 NEW_PERSON = "new"
-PENDING_INVITATIONS_LIMIT = 10  # unused invitations one person may have out from the sharing page
+# An owner can make accounts (to share with someone new) and could redeem the codes herself, so
+# both what is outstanding and what was made lately are capped.
+PENDING_INVITATIONS_LIMIT = 10
+INVITATIONS_PER_WINDOW, INVITATION_WINDOW = 20, timedelta(days=30)
 
 
 def _people_with_accounts(session: Session, ctx: PlanContext, locale: str) -> dict[int, Grantee]:
@@ -59,32 +63,44 @@ def _people_with_accounts(session: Session, ctx: PlanContext, locale: str) -> di
     return people
 
 
-def _contacts_to_invite(session: Session, ctx: PlanContext) -> dict[int, Contact]:
-    """The plan's contacts who have no account yet but can be reached, by contact id."""
-    return {
-        c.id: c
-        for c in session.exec(
-            select(Contact).where(Contact.plan_id == ctx.plan.id, col(Contact.person_id).is_(None))
-            .order_by(col(Contact.position), col(Contact.id))
-        )
-        if c.email or c.phone
-    }
+def _as_new_person(contact: Contact) -> invitations.NewPerson | None:
+    """What an invitation needs, from the contact's details: a first and last name, and a usable
+    e-mail address or phone number. None when the details fall short (the coordinator can fix them)."""
+    given, _, family = contact.name.strip().rpartition(" ")
+    email = contact.email if contact.email and invitations.EMAIL.match(contact.email) else ""
+    phone = contact.phone if contact.phone and invitations.PHONE.match(contact.phone) else ""
+    if not given.strip() or not family or not (email or phone):
+        return None
+    return invitations.NewPerson(given_name=given.strip()[:200], family_name=family[:200], email=email,
+                                 phone=phone, relation=contact.title[:100])  # a member's relation is shorter
+
+
+def _contacts_to_invite(session: Session, ctx: PlanContext) -> dict[int, tuple[Contact, invitations.NewPerson]]:
+    """The plan's contacts who have no account yet but can be invited, by contact id."""
+    found = {}
+    for contact in session.exec(
+        select(Contact).where(Contact.plan_id == ctx.plan.id, col(Contact.person_id).is_(None))
+        .order_by(col(Contact.position), col(Contact.id))
+    ):
+        if (new := _as_new_person(contact)) is not None:
+            found[contact.id] = (contact, new)
+    return found
 
 
 def _grantees(session: Session, ctx: PlanContext, locale: str) -> list[Grantee]:
     people = list(_people_with_accounts(session, ctx, locale).values())
     contacts = [Grantee(f"contact:{c.id}", c.name, c.title, needs_invitation=True)
-                for c in _contacts_to_invite(session, ctx).values()]
+                for c, _ in _contacts_to_invite(session, ctx).values()]
     return people + contacts
 
 
 def grantees(actor_person_id: int | None, plan_id: object, locale: str = "nb") -> list[Grantee]:
     with transaction() as session:
-        ctx = _sharing_context(session, actor_person_id, plan_id, "grantees", reading=True)
+        ctx = sharing_context(session, actor_person_id, plan_id, "grantees", reading=True)
         return _grantees(session, ctx, locale)
 
 
-def _end_of(last_day: object, now: datetime) -> datetime:
+def end_of(last_day: object, now: datetime) -> datetime:
     """The grant ends when the last day (Oslo) is over. Only real future dates are accepted."""
     if isinstance(last_day, str):
         try:
@@ -101,7 +117,23 @@ def _end_of(last_day: object, now: datetime) -> datetime:
     return end
 
 
-def _checked_sections(ctx: PlanContext, sections: object) -> list[str]:
+def _deny(session: Session, ctx: PlanContext, target: str, reason: str) -> NoReturn:
+    """A refusal found after the sharing check passed (another plan's grant, the owner's notes
+    asked for by a guardian): on the audit record like any other denial, then refused."""
+    audit.record(session, actor_person_id=ctx.actor.person_id,
+                 actor_role=str(ctx.decide(policy.Action.MANAGE_SHARING, None).acting_as),
+                 plan_id=ctx.plan.id, action=str(policy.Action.MANAGE_SHARING), section=None,
+                 allowed=False, reason=reason, target=target)
+    raise AccessDenied(reason)
+
+
+def may_give(session: Session, ctx: PlanContext, sections: list[str], target: str) -> None:
+    decision = policy.may_grant(ctx.actor, ctx.facts, sections, ctx.now)
+    if not decision.allowed:
+        _deny(session, ctx, target, decision.reason)  # e.g. a guardian trying to share notes
+
+
+def _checked_sections(session: Session, ctx: PlanContext, sections: object, target: str) -> list[str]:
     """The wanted sections, sorted; never more than this person may give (policy.may_grant)."""
     if not isinstance(sections, list | tuple) or not all(isinstance(s, str) for s in sections):
         raise GrantProblem("no_sections")
@@ -110,9 +142,7 @@ def _checked_sections(ctx: PlanContext, sections: object) -> list[str]:
         raise GrantProblem("no_sections")
     if any(s not in {x.value for x in Section} for s in wanted):
         raise GrantProblem("unknown_section")
-    decision = policy.may_grant(ctx.actor, ctx.facts, wanted, ctx.now)
-    if not decision.allowed:
-        raise AccessDenied(decision.reason)  # e.g. a guardian trying to share notes
+    may_give(session, ctx, wanted, target)
     return wanted
 
 
@@ -135,7 +165,7 @@ def _add_grant(session: Session, ctx: PlanContext, grantee: int, sections: list[
     return grant.id
 
 
-def _sharing_context(session: Session, actor_person_id: int | None, plan_id: object, target: str,
+def sharing_context(session: Session, actor_person_id: int | None, plan_id: object, target: str,
                      reading: bool = False) -> PlanContext:
     """Asked first, before any input is looked at: someone who may not manage sharing learns
     nothing from which input would have been refused."""
@@ -148,9 +178,9 @@ def create_grant(actor_person_id: int | None, plan_id: object, grantee_person_id
                  sections: object, last_day: object, purpose: object = "") -> int:
     """A new grant to someone with an account, awaiting a signed consent. Returns its id."""
     with transaction() as session:
-        ctx = _sharing_context(session, actor_person_id, plan_id, "grant")
-        wanted = _checked_sections(ctx, sections)
-        valid_until, reason = _end_of(last_day, ctx.now), _checked_purpose(purpose)
+        ctx = sharing_context(session, actor_person_id, plan_id, "grant")
+        wanted = _checked_sections(session, ctx, sections, "grant")
+        valid_until, reason = end_of(last_day, ctx.now), _checked_purpose(purpose)
         if grantee_person_id not in _people_with_accounts(session, ctx, "nb"):
             raise GrantProblem("unknown_person")
         return _add_grant(session, ctx, grantee_person_id, wanted, valid_until, reason)
@@ -168,16 +198,18 @@ def share(actor_person_id: int | None, plan_id: object, who: object, sections: o
     (`who` is a Grantee key or "new") some sections until a day. A person without an account is
     invited in the same transaction, so a refused grant leaves no half-made account behind."""
     with transaction() as session:
-        ctx = _sharing_context(session, actor_person_id, plan_id, "grant")
-        wanted = _checked_sections(ctx, sections)
-        valid_until, reason = _end_of(last_day, ctx.now), _checked_purpose(purpose)
+        ctx = sharing_context(session, actor_person_id, plan_id, "grant")
+        wanted = _checked_sections(session, ctx, sections, "grant")
+        valid_until, reason = end_of(last_day, ctx.now), _checked_purpose(purpose)
         kind, _, raw_id = who.partition(":") if isinstance(who, str) else ("", "", "")
         ident = parse_id(raw_id)
         invitation = None
         if kind == "person" and ident in _people_with_accounts(session, ctx, locale):
             person_id = ident
         elif kind == "contact" and ident in (contacts := _contacts_to_invite(session, ctx)):
-            person_id, invitation = _invite_contact(session, ctx, contacts[ident], locale)
+            person_id, invitation = _invite_contact(session, ctx, *contacts[ident], locale)
+        elif kind == "contact" and ident is not None and _other_plans(session, Contact, ident, ctx):
+            _deny(session, ctx, f"contact:{ident}", "other_plan")
         elif who == NEW_PERSON:
             try:
                 new = invitations.check_new_person(new_person)
@@ -191,7 +223,11 @@ def share(actor_person_id: int | None, plan_id: object, who: object, sections: o
 
 def _invite(session: Session, ctx: PlanContext, new: invitations.NewPerson, role: PlanRole,
             locale: str) -> tuple[int, NewInvitation]:
-    if invitations.pending_from(session, ctx.actor.person_id, ctx.now) >= PENDING_INVITATIONS_LIMIT:
+    decision = policy.may_invite_to_share(ctx.actor, ctx.facts, ctx.now)
+    if not decision.allowed:
+        _deny(session, ctx, "invite", decision.reason)
+    if invitations.pending_from(session, ctx.actor.person_id, ctx.now) >= PENDING_INVITATIONS_LIMIT \
+            or invitations.made_since(session, ctx.actor.person_id, ctx.now - INVITATION_WINDOW) >= INVITATIONS_PER_WINDOW:
         raise GrantProblem("too_many_invitations")
     person, invitation = invitations.invite_in(session, ctx.plan, ctx.actor.person_id, new, role.value,
                                                ctx.now, locale)
@@ -203,12 +239,9 @@ def _invite(session: Session, ctx: PlanContext, new: invitations.NewPerson, role
     return person.id, invitation
 
 
-def _invite_contact(session: Session, ctx: PlanContext, contact: Contact, locale: str) -> tuple[int, NewInvitation]:
+def _invite_contact(session: Session, ctx: PlanContext, contact: Contact, new: invitations.NewPerson,
+                    locale: str) -> tuple[int, NewInvitation]:
     """A contact gets an account from what the plan already knows about them, and is linked to it."""
-    given, _, family = contact.name.strip().rpartition(" ")
-    new = invitations.NewPerson(given_name=given or family, family_name=family if given else "",
-                                email=contact.email or "", phone=contact.phone or "",
-                                relation=contact.title[:100])  # a member's relation is shorter
     role = PlanRole.NEXT_OF_KIN if contact.role == ContactRole.NEXT_OF_KIN else PlanRole.PARTICIPANT
     person_id, invitation = _invite(session, ctx, new, role, locale)
     contact.person_id = person_id
@@ -229,23 +262,31 @@ def _same_grant_exists(session: Session, ctx: PlanContext, grantee: int, wanted:
     return False
 
 
-def _current_grant(session: Session, ctx: PlanContext, grant_id: object) -> AccessGrant:
+def current_grant(session: Session, ctx: PlanContext, grant_id: object) -> AccessGrant:
     """A grant of this plan that has not been revoked or run out; anything else is unknown."""
     if not isinstance(grant_id, int) or isinstance(grant_id, bool):
         raise GrantProblem("unknown_grant")
     grant = session.get(AccessGrant, grant_id)
-    if grant is None or grant.plan_id != ctx.plan.id or grant.revoked_at is not None \
-            or grant.valid_until <= ctx.now:
+    if grant is not None and grant.plan_id != ctx.plan.id:
+        _deny(session, ctx, f"grant:{grant_id}", "other_plan")
+    if grant is None or grant.revoked_at is not None or grant.valid_until <= ctx.now:
         raise GrantProblem("unknown_grant")
     return grant
+
+
+def _other_plans(session: Session, model: type, ident: int, ctx: PlanContext) -> bool:
+    row = session.get(model, ident)
+    return row is not None and row.plan_id != ctx.plan.id
 
 
 def revoke_grant(actor_person_id: int | None, plan_id: object, grant_id: object) -> None:
     """Revoke at once. Someone else's plan's grant, or an unknown id, is denied like any other."""
     with transaction() as session:
-        ctx = _sharing_context(session, actor_person_id, plan_id, f"revoke:{grant_id}")
+        ctx = sharing_context(session, actor_person_id, plan_id, f"revoke:{grant_id}")
         if not isinstance(grant_id, int) or isinstance(grant_id, bool):
             raise GrantProblem("unknown_grant")
+        if _other_plans(session, AccessGrant, grant_id, ctx):
+            _deny(session, ctx, f"grant:{grant_id}", "other_plan")
         revoked = session.exec(
             update(AccessGrant)
             .where(AccessGrant.id == grant_id, AccessGrant.plan_id == ctx.plan.id,
@@ -265,10 +306,13 @@ def change_grant(actor_person_id: int | None, plan_id: object, grant_id: object,
     new one waits for the next signed consent. Access never runs ahead of a signature: until the
     owner signs, the person sees nothing of this grant. Returns the new grant's id."""
     with transaction() as session:
-        ctx = _sharing_context(session, actor_person_id, plan_id, f"change:{grant_id}")
-        old = _current_grant(session, ctx, grant_id)
-        wanted = _checked_sections(ctx, sections)
-        valid_until = old.valid_until if last_day == SAME_LAST_DAY else _end_of(last_day, ctx.now)
+        ctx = sharing_context(session, actor_person_id, plan_id, f"change:{grant_id}")
+        old = current_grant(session, ctx, grant_id)
+        # Changing replaces the whole grant: whoever may not give all of it may not change it
+        # (a guardian would otherwise silently drop the owner's notes from it).
+        may_give(session, ctx, sorted(grant_fact(session, old).sections), f"change:{grant_id}")
+        wanted = _checked_sections(session, ctx, sections, f"change:{grant_id}")
+        valid_until = old.valid_until if last_day == SAME_LAST_DAY else end_of(last_day, ctx.now)
         if wanted == sorted(grant_fact(session, old).sections) and valid_until == old.valid_until:
             raise GrantProblem("unchanged")
         old.revoked_at, old.revoked_by_person_id = ctx.now, ctx.actor.person_id
@@ -283,7 +327,7 @@ DURATIONS = {"1m": 1, "3m": 3, "6m": 6, "12m": 12}
 def last_day_for(choice: object, picked_date: object, now: datetime) -> object:
     """The last day from the form: a duration in months from today, or a picked date (as given,
     checked by create_grant). Anything else yields None, which create_grant refuses."""
-    if choice in DURATIONS:
+    if isinstance(choice, str) and choice in DURATIONS:
         today = oslo_today(now)
         months = today.month - 1 + DURATIONS[choice]
         year, month = today.year + months // 12, months % 12 + 1
@@ -301,7 +345,7 @@ def grantable_sections(actor_person_id: int | None, plan_id: object, locale: str
     """(key, label) of the sections this person may give others: never more than they may give
     (a guardian is never offered the owner's notes)."""
     with transaction() as session:
-        ctx = _sharing_context(session, actor_person_id, plan_id, "grantable", reading=True)
+        ctx = sharing_context(session, actor_person_id, plan_id, "grantable", reading=True)
         return [
             (s.value, translate(f"section.{s.value}", locale))
             for s in Section

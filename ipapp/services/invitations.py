@@ -102,6 +102,14 @@ def pending_from(session: Session, person_id: int | None, now: datetime) -> int:
     ).all())
 
 
+def made_since(session: Session, person_id: int | None, since: datetime) -> int:
+    """How many invitations this person made since then, used or not."""
+    return len(session.exec(
+        select(Invitation.id).where(Invitation.created_by_person_id == person_id,
+                                    Invitation.created_at >= since)
+    ).all())
+
+
 def _result(code: str, person: Person, now: datetime, locale: str) -> NewInvitation:
     return NewInvitation(
         code=code,

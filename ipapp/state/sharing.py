@@ -113,7 +113,10 @@ class SharingState(SessionState):
         """One tap: three more months; the new consent version is then shown for signing."""
         try:
             grant_endings.renew_grant(self._person_id, self._plan_id, grant_id)
-        except (grants.GrantProblem, AccessDenied):
+        except grants.GrantProblem as problem:
+            self._problem(problem.code)
+            return None
+        except AccessDenied:
             self._problem("unknown_grant")
             return None
         return rx.redirect("/samtykke")
@@ -124,7 +127,10 @@ class SharingState(SessionState):
         """The owner saw that it ends and is content: no more reminders about it."""
         try:
             grant_endings.let_lapse(self._person_id, self._plan_id, grant_id)
-        except (grants.GrantProblem, AccessDenied):
+        except grants.GrantProblem as problem:
+            self._problem(problem.code)
+            return None
+        except AccessDenied:
             self._problem("unknown_grant")
             return None
         self.problem, self.notice = "", self._text("ending.lapse_chosen")
