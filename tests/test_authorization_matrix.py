@@ -35,6 +35,7 @@ from typing import Any
 import pytest
 import reflex as rx
 from reflex.istate.data import RouterData
+from shared_steps import ipapp_states
 from sqlalchemy import delete, func
 from sqlmodel import SQLModel, select, update
 
@@ -604,18 +605,8 @@ def test_the_set_up_is_as_it_was_after_the_matrix(world):
 # --- event handlers ----------------------------------------------------------------------------
 
 
-def _ipapp_states() -> list[type[rx.State]]:
-    pending, found = [rx.State], []
-    while pending:
-        cls = pending.pop()
-        pending.extend(cls.get_substates())
-        if cls.__module__.startswith("ipapp."):
-            found.append(cls)
-    return found
-
-
 def _our_handlers():
-    for cls in _ipapp_states():
+    for cls in ipapp_states():
         for name, handler in cls.event_handlers.items():
             if handler.fn.__module__.startswith("ipapp."):
                 yield cls, name, handler
@@ -829,13 +820,19 @@ def test_next_of_kin_sees_granted_sections_and_no_contacts_through_the_pages(wor
 def _forged_values(world: World) -> dict[type, list]:
     """Ids of the other plan and its people, as a browser could send them in any argument."""
     other = world.plans["other"]
-    ids = [other.plan_id, other.owner_id, other.consent_id]
+    with db.transaction() as session:
+        [grant_id] = session.exec(select(AccessGrant.id).where(AccessGrant.plan_id == other.plan_id)).all()
+    ids = [other.plan_id, other.owner_id, other.consent_id, grant_id]
     form = {
         "plan_id": str(other.plan_id), "plan": str(other.plan_id), "person_id": str(other.owner_id),
         "owner_id": str(other.owner_id), "grantee": str(other.member_id), "section_contacts": "on",
         "section_notes": "on", "duration": "1m", "passkey_id": str(other.owner_id), "label": "x",
+        "grant_id": str(grant_id),
     }
-    return {int: ids, str: [str(i) for i in ids], dict: [form]}
+    # The sharing form's own keys, pointing at the other plan's member and contact.
+    as_keys = [{**form, "grantee": f"person:{other.member_id}"},
+               {**form, "grantee": f"contact:{min(other.contact_ids)}", "section_notes": ""}]
+    return {int: ids, str: [str(i) for i in ids], dict: [form, *as_keys]}
 
 
 def test_handlers_with_arguments_reveal_and_change_nothing_of_another_plan(world):
