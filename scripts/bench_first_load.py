@@ -30,17 +30,7 @@ import devserver  # noqa: E402
 ROOT = devserver.ROOT
 ARTIFACTS = ROOT / "test-artifacts"
 WEB_DIR = ARTIFACTS / "web"
-CHROMIUM = Path(os.environ.get("IPAPP_CHROMIUM", "/usr/bin/chromium"))
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
+CHROMIUM, CHROMIUM_ARGS = devserver.CHROMIUM, devserver.CHROMIUM_ARGS
 NETWORK = {
     "offline": False,
     "latency": 150,  # ms, round trip

@@ -30,6 +30,19 @@ from collections.abc import Iterator, Mapping
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+# The Chromium that browser tests and `make bench` drive (Debian's; playwright cannot download one
+# here) and the flags that keep it quiet and offline.
+CHROMIUM = Path(os.environ.get("IPAPP_CHROMIUM", "/usr/bin/chromium"))
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
 VENV_BIN = ROOT / ".venv" / "bin"
 STAMP_NAME = "ipapp-build.stamp"
 # What the frontend is built from. Anything else (tests, scripts, alembic, data) does not change it.

@@ -68,25 +68,34 @@ def fresh_postgres_url(postgres_server) -> Iterator[str]:
 
 
 @pytest.fixture
-def demo_cast(tmp_path, monkeypatch):
-    """A fresh SQLite database (file, real pragmas) with the demo plan, used by the services
-    under test: development settings, demo mode on, origin http://localhost:3000."""
+def service_engine(tmp_path, monkeypatch) -> Iterator[Engine]:
+    """An empty SQLite database (file, real pragmas, every table) that the services use, with
+    development settings, origin http://localhost:3000, and no demo mode or identity key."""
     from sqlmodel import SQLModel
 
     from ipapp import db
-    from ipapp.config import reset_settings_cache
-    from ipapp.demo.seed import load_demo
 
     monkeypatch.setenv("IPAPP_ENV", "development")
-    monkeypatch.setenv("IPAPP_DEMO", "1")
     monkeypatch.setenv("IPAPP_ORIGIN", "http://localhost:3000")
+    monkeypatch.delenv("IPAPP_DEMO", raising=False)
+    monkeypatch.delenv("IPAPP_IDENTITY_KEY", raising=False)
     reset_settings_cache()
-    engine = db.make_engine(f"sqlite:///{tmp_path}/demo.sqlite3")
+    engine = make_engine(f"sqlite:///{tmp_path / 'services.sqlite3'}")
     SQLModel.metadata.create_all(engine)
     db.use_engine(engine)
-    with db.transaction() as session:
-        cast = load_demo(session)
-    yield cast
+    yield engine
     db.use_engine(None)
-    reset_settings_cache()
     engine.dispose()
+    reset_settings_cache()
+
+
+@pytest.fixture
+def demo_cast(service_engine, monkeypatch):
+    """service_engine with the demo plan loaded, and demo mode on."""
+    from ipapp import db
+    from ipapp.demo.seed import load_demo
+
+    monkeypatch.setenv("IPAPP_DEMO", "1")
+    reset_settings_cache()
+    with db.transaction() as session:
+        return load_demo(session)

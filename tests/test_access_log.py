@@ -2,13 +2,14 @@
 never her own; paged and filterable by person; only for those who manage sharing."""
 
 import pytest
+from shared_steps import mark_demo_consent_signed
 from sqlmodel import col, select
 
 from ipapp import db, policy
 from ipapp.config import reset_settings_cache
 from ipapp.demo.seed import DemoCast, load_demo
 from ipapp.domain.vocabulary import Section
-from ipapp.models import AuditEvent, Consent, Person, Plan, utcnow
+from ipapp.models import AuditEvent, Person, Plan, utcnow
 from ipapp.services import plan_reading
 from ipapp.services.access_log import who_looked
 from ipapp.services.plan_access import AccessDenied, load_context, require
@@ -30,16 +31,6 @@ def cast(sqlite_url, monkeypatch) -> DemoCast:
     reset_settings_cache()
 
 
-def _sign_consent(cast: DemoCast) -> None:
-    """Make the demo grant effective the way a signed consent would (signing is another issue)."""
-    with db.transaction() as session:
-        consent = session.exec(select(Consent).where(Consent.plan_id == cast.plan_id)).one()
-        consent.signer_person_id = cast.owner_id
-        consent.signed_as = "owner"
-        consent.signed_at = utcnow()
-        session.add(consent)
-
-
 def _owner_writes_about(cast: DemoCast) -> None:
     # Writes are audited even for the owner: this puts one of her own events in the plan's log.
     with db.transaction() as session:
@@ -56,7 +47,7 @@ def busy_plan(cast) -> DemoCast:
     with pytest.raises(AccessDenied):
         plan_reading.read_meetings(cast.provider_id, cast.plan_id, "nb")
     _owner_writes_about(cast)
-    _sign_consent(cast)
+    mark_demo_consent_signed(cast)
     plan_reading.read_overview(cast.next_of_kin_id, cast.plan_id, "nb")
     with pytest.raises(AccessDenied):
         plan_reading.read_contacts(cast.next_of_kin_id, cast.plan_id, "nb")

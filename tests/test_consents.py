@@ -16,11 +16,10 @@ from datetime import date, timedelta
 import pytest
 from hypothesis import HealthCheck, given, settings as hypothesis_settings
 from hypothesis import strategies as st
-from sqlmodel import SQLModel, select
+from sqlmodel import select
 
 from ipapp import db
 from ipapp.auth import passkeys
-from ipapp.config import reset_settings_cache
 from ipapp.demo.seed import DemoCast, add_months, load_demo, oslo_to_utc
 from ipapp.domain.consent import (
     ConsentTerms,
@@ -54,19 +53,8 @@ ORIGIN = "http://localhost:3000"
 
 
 @pytest.fixture
-def engine(tmp_path, monkeypatch):
-    monkeypatch.setenv("IPAPP_ENV", "development")
-    monkeypatch.setenv("IPAPP_ORIGIN", ORIGIN)
-    monkeypatch.delenv("IPAPP_DEMO", raising=False)
-    monkeypatch.delenv("IPAPP_IDENTITY_KEY", raising=False)
-    reset_settings_cache()
-    engine = db.make_engine(f"sqlite:///{tmp_path / 'consents.sqlite3'}")
-    SQLModel.metadata.create_all(engine)
-    db.use_engine(engine)
-    yield engine
-    db.use_engine(None)
-    engine.dispose()
-    reset_settings_cache()
+def engine(service_engine):
+    return service_engine  # tests/conftest.py: an empty database the services use
 
 
 @pytest.fixture
@@ -308,7 +296,7 @@ def test_draft_builds_a_canonical_version_from_the_current_grants(cast):
     assert view.document_sha256 == hashlib.sha256(view.document.encode()).hexdigest()
     # Asking again without any change gives the same version, not a new one.
     assert consents.draft_consent(cast.owner_id, cast.plan_id).id == view.id
-    assert consents.current_consent(cast.owner_id, cast.plan_id).id == view.id
+    assert consents.current_consent_checked(cast.owner_id, cast.plan_id)[0].id == view.id
     with db.transaction() as session:
         v1 = session.exec(select(Consent).where(Consent.version == 1)).one()
         assert consents._view(session, v1).status == "superseded"
@@ -329,7 +317,7 @@ def test_only_those_who_manage_sharing_may_draft(cast):
         with pytest.raises(AccessDenied):
             consents.draft_consent(person, cast.plan_id)
         with pytest.raises(AccessDenied):
-            consents.current_consent(person, cast.plan_id)
+            consents.current_consent_checked(person, cast.plan_id)[0]
     assert all_consents() == before
 
 
@@ -361,7 +349,7 @@ def test_owner_signs_then_it_verifies_and_the_grant_takes_effect(cast, owner_pho
         results = consents.verify_all(session)
     assert [(r.consent_id, r.ok, r.problem, r.signed_as) for r in results] == [(view.id, True, "", "owner")]
     assert nok_can_read_goals(cast) and nok_goals_reason(cast) == "grant"
-    assert consents.current_consent(cast.owner_id, cast.plan_id).status == "signed"
+    assert consents.current_consent_checked(cast.owner_id, cast.plan_id)[0].status == "signed"
     assert [(e.outcome, e.target) for e in audit_events("sign")] == [("allowed", f"consent:{view.id}")]
     # Nothing left to consent to until the grants change.
     refused("up_to_date", consents.draft_consent, cast.owner_id, cast.plan_id)

@@ -19,9 +19,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings as hypothesis_settings
 from hypothesis import strategies as st
 from sqlalchemy import func
-from sqlmodel import Session, SQLModel, select
+from sqlmodel import Session, select
 
-from ipapp import db
 from ipapp.auth import challenges, passkeys, sessions
 from ipapp.auth.passkeys import PasskeyError
 from ipapp.config import reset_settings_cache, settings
@@ -35,19 +34,8 @@ ORIGIN = "http://localhost:3000"
 
 
 @pytest.fixture
-def engine(tmp_path, monkeypatch):
-    monkeypatch.setenv("IPAPP_ENV", "development")
-    monkeypatch.setenv("IPAPP_ORIGIN", ORIGIN)
-    monkeypatch.delenv("IPAPP_DEMO", raising=False)
-    monkeypatch.delenv("IPAPP_IDENTITY_KEY", raising=False)
-    reset_settings_cache()
-    engine = db.make_engine(f"sqlite:///{tmp_path / 'passkeys.sqlite3'}")
-    SQLModel.metadata.create_all(engine)
-    db.use_engine(engine)
-    yield engine
-    db.use_engine(None)
-    engine.dispose()
-    reset_settings_cache()
+def engine(service_engine):
+    return service_engine  # tests/conftest.py: an empty database the services use
 
 
 def _make_account(engine, given: str, status: str = "active") -> int:

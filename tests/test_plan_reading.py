@@ -4,11 +4,12 @@ forged ids leak nothing, and every look by someone other than the owner is in th
 from datetime import timedelta
 
 import pytest
+from shared_steps import mark_demo_consent_signed
 from sqlmodel import select
 
 from ipapp import db
 from ipapp.demo.seed import DemoCast
-from ipapp.models import AccessGrant, AuditEvent, Consent, Goal, Person, Plan, utcnow
+from ipapp.models import AccessGrant, AuditEvent, Goal, Person, Plan, utcnow
 from ipapp.services import grants, plan_reading
 from ipapp.services.plan_access import AccessDenied
 
@@ -21,16 +22,6 @@ def cast(demo_cast) -> DemoCast:
 def _audit(person_id: int) -> list[AuditEvent]:
     with db.transaction() as session:
         return list(session.exec(select(AuditEvent).where(AuditEvent.actor_person_id == person_id)))
-
-
-def _sign_consent(cast: DemoCast) -> None:
-    """Make the demo grant effective the way a signed consent would (signing itself is issue 4)."""
-    with db.transaction() as session:
-        consent = session.exec(select(Consent).where(Consent.plan_id == cast.plan_id)).one()
-        consent.signer_person_id = cast.owner_id
-        consent.signed_as = "owner"
-        consent.signed_at = utcnow()
-        session.add(consent)
 
 
 def test_owner_sees_the_whole_overview_and_her_reads_are_not_logged(cast):
@@ -70,7 +61,7 @@ def test_next_of_kin_sees_nothing_until_the_consent_is_signed(cast):
         plan_reading.read_overview(cast.next_of_kin_id, cast.plan_id, "nb")
     assert any(e.outcome == "denied" for e in _audit(cast.next_of_kin_id))
 
-    _sign_consent(cast)
+    mark_demo_consent_signed(cast)
     overview = plan_reading.read_overview(cast.next_of_kin_id, cast.plan_id, "nb")
     assert overview.header.readable_sections == ["goals", "meetings"]
     # Names of responsible people come with the goals; their phone numbers are contact data.
@@ -86,7 +77,7 @@ def test_next_of_kin_sees_nothing_until_the_consent_is_signed(cast):
 
 
 def test_an_expired_grant_gives_nothing(cast):
-    _sign_consent(cast)
+    mark_demo_consent_signed(cast)
     with db.transaction() as session:
         grant = session.exec(select(AccessGrant)).one()
         grant.valid_from = utcnow() - timedelta(days=30)

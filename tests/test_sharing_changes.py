@@ -231,8 +231,8 @@ def test_an_invited_person_reads_exactly_the_granted_sections_once_the_consent_i
         plan_reading.read_overview(ida, cast.plan_id, "nb")
 
     _sign_current_consent(cast, owner_phone)
-    assert "Ida Berg (venninne) kan se «Kontakter» og «Møter»" in consents.current_consent(
-        cast.owner_id, cast.plan_id).document
+    assert "Ida Berg (venninne) kan se «Kontakter» og «Møter»" in consents.current_consent_checked(
+        cast.owner_id, cast.plan_id)[0].document
     assert _sees(ida, cast) == {"meetings", "contacts"}
     upcoming, past = plan_reading.read_meetings(ida, cast.plan_id, "nb")
     assert upcoming and past

@@ -6,12 +6,12 @@ demo sign-in outside demo mode. Each must change nothing and reveal nothing.
 
 import pytest
 import reflex as rx
+from reflex.istate.data import RouterData
+from shared_steps import ipapp_states
 
 import ipapp.ipapp  # noqa: F401  (registers every page and state)
-from ipapp.demo.seed import DemoCast
-from reflex.istate.data import RouterData
-
 from ipapp.auth import demo, sessions
+from ipapp.demo.seed import DemoCast
 from ipapp.state.endpoints import rule_of
 from ipapp.state.plan import PlanState
 from ipapp.state.session import SessionState
@@ -93,19 +93,9 @@ def test_extra_or_wrongly_typed_arguments_are_refused_before_the_handler(cast, t
     assert tab.lang == "nn"
 
 
-def _ipapp_states():
-    pending, found = [rx.State], []
-    while pending:
-        cls = pending.pop()
-        pending.extend(cls.get_substates())
-        if cls.__module__.startswith("ipapp."):
-            found.append(cls)
-    return found
-
-
 def test_every_event_handler_of_ours_is_a_declared_endpoint():
     undeclared = []
-    states = _ipapp_states()
+    states = ipapp_states()
     assert SessionState in states and PlanState in states
     for cls in states:
         for name, handler in cls.event_handlers.items():

@@ -47,8 +47,16 @@ from webauthn.helpers.structs import (
 from ipapp.auth import challenges, sessions
 from ipapp.config import settings
 from ipapp.db import transaction
+from ipapp.domain.loggable import loggable
 from ipapp.domain.vocabulary import AccountStatus
-from ipapp.models import Account, PasskeyCredential, Person, SignInAttempt, WebSession, utcnow
+from ipapp.models import (
+    Account,
+    PasskeyCredential,
+    Person,
+    SignInAttempt,
+    WebSession,
+    utcnow,
+)
 
 log = logging.getLogger(__name__)
 
@@ -91,8 +99,7 @@ class PasskeyError(Exception):
 
 def _refuse(code: str, detail: str, level: int = logging.INFO) -> PasskeyError:
     """Log why, and return the error to raise (so call sites read `raise _refuse(...)`)."""
-    # Details can quote browser input (an origin, a parser message): keep it to one short log line.
-    detail = "".join(ch if ch.isprintable() else f"\\x{ord(ch):02x}" for ch in detail[:500])
+    detail = loggable(detail)  # it can quote browser input
     log.log(level, "passkey refused (%s): %s", code, detail)
     return PasskeyError(code, detail)
 

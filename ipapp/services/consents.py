@@ -28,7 +28,11 @@ from datetime import date, datetime, timedelta
 
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, func, or_, select, update
-from webauthn import generate_authentication_options, options_to_json, verify_authentication_response
+from webauthn import (
+    generate_authentication_options,
+    options_to_json,
+    verify_authentication_response,
+)
 from webauthn.helpers import (
     base64url_to_bytes,
     bytes_to_base64url,
@@ -58,6 +62,7 @@ from ipapp.domain.consent import (
     document_digest,
     signing_challenge,
 )
+from ipapp.domain.loggable import loggable
 from ipapp.domain.vocabulary import AccountStatus, SignedAs
 from ipapp.i18n import translate
 from ipapp.i18n.dates import to_oslo
@@ -127,7 +132,7 @@ class ConsentError(CommitThenRaise):
 
 
 def _refuse(code: str, detail: str, level: int = logging.INFO) -> ConsentError:
-    detail = "".join(ch if ch.isprintable() else f"\\x{ord(ch):02x}" for ch in detail[:500])
+    detail = loggable(detail)
     log.log(level, "consent refused (%s): %s", code, detail)
     return ConsentError(code, detail)
 
@@ -171,6 +176,12 @@ class VerifyResult:
 
 def _latest_version(session: Session, plan_id: int) -> int:
     return session.exec(select(func.max(Consent.version)).where(Consent.plan_id == plan_id)).one() or 0
+
+
+def _latest_consent(session: Session, plan_id: int) -> Consent | None:
+    return session.exec(
+        select(Consent).where(Consent.plan_id == plan_id).order_by(col(Consent.version).desc())
+    ).first()
 
 
 def _view(session: Session, consent: Consent) -> ConsentView:
@@ -376,11 +387,7 @@ def draft_consent(actor_person_id: int | None, plan_id: object) -> ConsentView:
             if not grants:
                 raise _refuse("nothing_to_consent", f"plan {ctx.plan.id} has no current grant")
             grant_ids = {g.id for g in grants}
-            latest = session.exec(
-                select(Consent)
-                .where(Consent.plan_id == ctx.plan.id)
-                .order_by(col(Consent.version).desc())
-            ).first()
+            latest = _latest_consent(session, ctx.plan.id)
             if latest is not None and latest.withdrawn_at is None:
                 if _covered_grant_ids(session, latest.id) == grant_ids:
                     # A signature by a guardian who no longer acts must be renewed: a new version.
@@ -406,17 +413,6 @@ def draft_consent(actor_person_id: int | None, plan_id: object) -> ConsentView:
             return _view(session, consent)
     except IntegrityError:  # a concurrent draft took this version number
         raise _refuse("changed", "concurrent draft of the same version") from None
-
-
-def current_consent(actor_person_id: int | None, plan_id: object) -> ConsentView | None:
-    """The plan's latest consent version, for those who manage sharing (None if there is none)."""
-    with transaction() as session:
-        ctx = load_context(session, actor_person_id, plan_id, utcnow())
-        require(session, ctx, policy.Action.MANAGE_SHARING, None, target="consent", reading=True)
-        latest = session.exec(
-            select(Consent).where(Consent.plan_id == ctx.plan.id).order_by(col(Consent.version).desc())
-        ).first()
-        return _view(session, latest) if latest else None
 
 
 # --- signing -----------------------------------------------------------------------------------
@@ -870,9 +866,7 @@ def current_consent_checked(actor_person_id: int | None, plan_id: object) -> tup
     with transaction() as session:
         ctx = load_context(session, actor_person_id, plan_id, utcnow())
         require(session, ctx, policy.Action.MANAGE_SHARING, None, target="consent", reading=True)
-        latest = session.exec(
-            select(Consent).where(Consent.plan_id == ctx.plan.id).order_by(col(Consent.version).desc())
-        ).first()
+        latest = _latest_consent(session, ctx.plan.id)
         if latest is None:
             return None, False
         verified = latest.signed_at is not None and verify_consent(latest).ok

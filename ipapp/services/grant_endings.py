@@ -17,9 +17,9 @@ from ipapp.services.grants import (
     GrantProblem,
     current_grant,
     end_of,
-    sharing_context,
     last_day_for,
     may_give,
+    sharing_context,
 )
 from ipapp.services.plan_access import grant_fact
 

@@ -10,14 +10,27 @@ from sqlmodel import Session, col, select, update
 
 from ipapp import policy
 from ipapp.db import transaction
+from ipapp.domain.ids import parse_id
 from ipapp.domain.vocabulary import ContactRole, PlanRole, Section
 from ipapp.i18n import translate
 from ipapp.i18n.dates import oslo_datetime, oslo_today
-from ipapp.models import AccessGrant, AccessGrantSection, Contact, Person, PlanMember, utcnow
+from ipapp.models import (
+    AccessGrant,
+    AccessGrantSection,
+    Contact,
+    Person,
+    PlanMember,
+    utcnow,
+)
 from ipapp.services import audit, invitations
 from ipapp.services.invitations import NewInvitation
-from ipapp.services.plan_access import AccessDenied, PlanContext, grant_fact, load_context, require
-from ipapp.domain.ids import parse_id
+from ipapp.services.plan_access import (
+    AccessDenied,
+    PlanContext,
+    grant_fact,
+    load_context,
+    require,
+)
 
 LONGEST_GRANT = timedelta(days=5 * 366)  # a grant must end; five years is the outer limit
 

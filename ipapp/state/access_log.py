@@ -5,11 +5,11 @@ from dataclasses import dataclass
 
 import reflex as rx
 
+from ipapp.domain.ids import parse_id
 from ipapp.services.access_log import who_looked
 from ipapp.services.plan_access import AccessDenied
 from ipapp.state.endpoints import endpoint
 from ipapp.state.session import SessionState
-from ipapp.domain.ids import parse_id
 
 PER_PAGE = 20
 

@@ -3,11 +3,11 @@ someone a new code after a lost phone. The services decide who may; this only sh
 
 import reflex as rx
 
+from ipapp.domain.ids import parse_id
 from ipapp.services import invitations
 from ipapp.services.plan_access import AccessDenied
 from ipapp.state.endpoints import endpoint
 from ipapp.state.session import SessionState
-from ipapp.domain.ids import parse_id
 
 ROLE_CHOICES = ("next_of_kin", "delegate", "participant")
 FORM_FIELDS = ("given_name", "family_name", "email", "phone", "relation")

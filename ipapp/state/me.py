@@ -6,12 +6,12 @@ from dataclasses import dataclass
 import reflex as rx
 
 from ipapp.auth import passkeys
+from ipapp.domain.ids import parse_id
 from ipapp.i18n.dates import format_when
 from ipapp.models import utcnow
 from ipapp.services import accounts, invitations
 from ipapp.state.endpoints import endpoint
 from ipapp.state.session import SessionState
-from ipapp.domain.ids import parse_id
 
 
 @dataclass

@@ -5,6 +5,7 @@ import logging
 
 import reflex as rx
 
+from ipapp.domain.ids import parse_id
 from ipapp.services import consents, grant_endings, plan_reading
 from ipapp.services.plan_access import AccessDenied
 from ipapp.services.views import (
@@ -17,7 +18,6 @@ from ipapp.services.views import (
 )
 from ipapp.state.endpoints import endpoint
 from ipapp.state.session import SessionState
-from ipapp.domain.ids import parse_id
 
 log = logging.getLogger(__name__)
 
@@ -31,7 +31,9 @@ WATCH_INTERVAL_SECONDS = 0.5  # revocation and expiry reach an open page well wi
 
 
 def _still_connected(client_token: str) -> bool:
-    from ipapp.ipapp import app  # the running app; imported late to avoid an import cycle
+    from ipapp.ipapp import (
+        app,  # the running app; imported late to avoid an import cycle
+    )
 
     namespace = app.event_namespace
     return namespace is not None and client_token in namespace.token_to_sid

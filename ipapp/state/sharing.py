@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 import reflex as rx
 
+from ipapp.domain.ids import parse_id
 from ipapp.domain.vocabulary import Section
 from ipapp.models import utcnow
 from ipapp.services import grant_endings, grants
@@ -14,10 +15,10 @@ from ipapp.services.plan_access import AccessDenied
 from ipapp.state.endpoints import endpoint
 from ipapp.state.plan import PlanState
 from ipapp.state.session import SessionState
-from ipapp.domain.ids import parse_id
 
 SECTION_KEYS = [s.value for s in Section]
 NEW_PERSON_FIELDS = ("given_name", "family_name", "email", "phone", "relation")
+REFUSED = object()  # what SharingState._attempt gives when the service said no
 
 
 @dataclass
@@ -66,6 +67,17 @@ class SharingState(SessionState):
         """A page that shows this state's notices opens without an earlier page's message."""
         self.problem, self.notice, self.invitation = "", "", None
 
+    def _attempt(self, service, *args, denied: str):
+        """Call a sharing service for this person's plan. A refusal shows its message (`denied`
+        for an AccessDenied) and gives REFUSED; the form keeps what was chosen."""
+        try:
+            return service(self._person_id, self._plan_id, *args)
+        except grants.GrantProblem as problem:
+            self._problem(problem.code)
+        except AccessDenied:
+            self._problem(denied)
+        return REFUSED
+
     @rx.event
     @endpoint("signed_in", dict)
     def add_grant(self, form: dict):
@@ -73,14 +85,9 @@ class SharingState(SessionState):
         who = form.get("grantee")
         if not who and any(isinstance(v, str) and v.strip() for v in new_person.values()):
             who = grants.NEW_PERSON  # details typed in, the "someone else" choice not ticked
-        try:
-            shared = grants.share(self._person_id, self._plan_id, who, _sections_in(form),
-                                  _last_day_in(form), form.get("purpose", ""), new_person, self.lang)
-        except grants.GrantProblem as problem:
-            self._problem(problem.code)
-            return rx.set_focus("sharing-result")  # the form keeps what was chosen
-        except AccessDenied:
-            self._problem("not_allowed")
+        shared = self._attempt(grants.share, who, _sections_in(form), _last_day_in(form),
+                               form.get("purpose", ""), new_person, self.lang, denied="not_allowed")
+        if shared is REFUSED:
             return rx.set_focus("sharing-result")
         self.problem, self.notice = "", self._text("sharing.saved_needs_consent")
         self.invitation = shared.invitation
@@ -95,15 +102,9 @@ class SharingState(SessionState):
     @endpoint("signed_in", dict)
     def change_grant(self, form: dict):
         """Other sections or another last day: then straight to the consent to sign."""
-        grant_id = parse_id(form.get("grant_id"))
-        try:
-            last_day = grants.SAME_LAST_DAY if form.get("duration") == grants.SAME_LAST_DAY else _last_day_in(form)
-            grants.change_grant(self._person_id, self._plan_id, grant_id, _sections_in(form), last_day)
-        except grants.GrantProblem as problem:
-            self._problem(problem.code)
-            return rx.set_focus("sharing-result")
-        except AccessDenied:
-            self._problem("not_allowed")
+        last_day = grants.SAME_LAST_DAY if form.get("duration") == grants.SAME_LAST_DAY else _last_day_in(form)
+        if self._attempt(grants.change_grant, parse_id(form.get("grant_id")), _sections_in(form), last_day,
+                         denied="not_allowed") is REFUSED:
             return rx.set_focus("sharing-result")
         return rx.redirect("/samtykke")
 
@@ -111,13 +112,7 @@ class SharingState(SessionState):
     @endpoint("signed_in", int)
     def renew(self, grant_id: int):
         """One tap: three more months; the new consent version is then shown for signing."""
-        try:
-            grant_endings.renew_grant(self._person_id, self._plan_id, grant_id)
-        except grants.GrantProblem as problem:
-            self._problem(problem.code)
-            return None
-        except AccessDenied:
-            self._problem("unknown_grant")
+        if self._attempt(grant_endings.renew_grant, grant_id, denied="unknown_grant") is REFUSED:
             return None
         return rx.redirect("/samtykke")
 
@@ -125,13 +120,7 @@ class SharingState(SessionState):
     @endpoint("signed_in", int)
     def let_lapse(self, grant_id: int):
         """The owner saw that it ends and is content: no more reminders about it."""
-        try:
-            grant_endings.let_lapse(self._person_id, self._plan_id, grant_id)
-        except grants.GrantProblem as problem:
-            self._problem(problem.code)
-            return None
-        except AccessDenied:
-            self._problem("unknown_grant")
+        if self._attempt(grant_endings.let_lapse, grant_id, denied="unknown_grant") is REFUSED:
             return None
         self.problem, self.notice = "", self._text("ending.lapse_chosen")
         return PlanState.load_overview
@@ -139,10 +128,7 @@ class SharingState(SessionState):
     @rx.event
     @endpoint("signed_in", int)
     def revoke(self, grant_id: int):
-        try:
-            grants.revoke_grant(self._person_id, self._plan_id, grant_id)
-        except (grants.GrantProblem, AccessDenied):
-            self._problem("unknown_grant")
+        if self._attempt(grants.revoke_grant, grant_id, denied="unknown_grant") is REFUSED:
             return None
         self.problem, self.notice, self.invitation = "", self._text("sharing.revoked"), None
         return PlanState.load_access

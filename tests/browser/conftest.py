@@ -33,17 +33,7 @@ ARTIFACTS = ROOT / "test-artifacts"
 SCREENSHOTS = ARTIFACTS / "screenshots"
 AXE_RESULTS = ARTIFACTS / "axe"
 TEST_WEB_DIR = ARTIFACTS / "web"
-CHROMIUM = Path(os.environ.get("IPAPP_CHROMIUM", "/usr/bin/chromium"))
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
+CHROMIUM, CHROMIUM_ARGS = devserver.CHROMIUM, devserver.CHROMIUM_ARGS
 PHONE = {"width": 390, "height": 844}
 BLOCKING_IMPACTS = ("serious", "critical")
 EXPECT_TIMEOUT_MS = 15_000
