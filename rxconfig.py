@@ -9,7 +9,14 @@ from reflex_base.plugins.sitemap import SitemapPlugin
 # otherwise accept any Origin. The same value as ipapp.config's IPAPP_ORIGIN.
 PUBLIC_ORIGIN = os.environ.get("IPAPP_ORIGIN", "").strip().rstrip("/") or "http://localhost:3000"
 
+# A tab's server-side state lives no longer than an idle sign-in session (30 minutes), and only in
+# memory (or Redis, when REFLEX_REDIS_URL is set): the disk manager would pickle plan content to
+# files in plain form. ipapp.state.guard wipes it sooner when the session ends.
+STATE_EXPIRY_SECONDS = int(os.environ.get("IPAPP_STATE_EXPIRY_SECONDS", "1800"))
+
 config = rx.Config(
+    state_manager_mode="redis" if os.environ.get("REFLEX_REDIS_URL") else "memory",
+    redis_token_expiration=STATE_EXPIRY_SECONDS,
     app_name="ipapp",
     show_built_with_reflex=False,
     frontend_compression_formats=["brotli", "gzip"],

@@ -76,3 +76,7 @@ def transaction() -> Iterator[Session]:
         except BaseException:
             session.rollback()
             raise
+
+
+# Rows written through the ORM tell open tabs what changed (ipapp.live), after commit only.
+import ipapp.live.changes  # noqa: E402,F401

@@ -3,6 +3,7 @@
 import reflex as rx
 from starlette.applications import Starlette
 
+from ipapp.api.edge import secure_edge
 from ipapp.api.oidc_routes import oidc_middleware, oidc_routes
 from ipapp.api.passkey_routes import passkey_routes
 from ipapp.api.session_routes import session_routes
@@ -27,6 +28,7 @@ from ipapp.state.invite import InviteState
 from ipapp.state.me import MeState
 from ipapp.state.session import SessionState
 from ipapp.state.sharing import SharingState
+from ipapp.state.guard import SessionGuard
 from ipapp.state.sign_in import InvitationState, SignInState
 
 
@@ -37,9 +39,10 @@ def _title(key: str) -> str:
 
 app = rx.App(
     html_lang="nb",
-    api_transformer=Starlette(
-        routes=[*session_routes(), *passkey_routes(), *oidc_routes()], middleware=oidc_middleware()
-    ),
+    api_transformer=[
+        Starlette(routes=[*session_routes(), *passkey_routes(), *oidc_routes()], middleware=oidc_middleware()),
+        secure_edge,  # outermost: headers on every response, only our Origin on the websocket
+    ],
     stylesheets=["/ipapp.css"],
     head_components=[
         rx.el.meta(name="theme-color", content="#1f4e5f"),
@@ -47,6 +50,10 @@ app = rx.App(
         rx.el.meta(name="description", content=translate("app.description")),
     ],
 )
+
+# Before every event, Reflex's built-ins included: refuse what no page sends, and bind the tab's
+# state to this connection's session cookie (ipapp.state.guard).
+app.add_middleware(SessionGuard(), index=0)
 
 app.add_page(overview_page, route="/", title=_title("overview.title_own"), on_load=[PlanState.load_overview, SharingState.forget_notices])
 app.add_page(goal_page, route="/mal/[goal_id]", title=_title("goal.title_fallback"), on_load=PlanState.load_goal)

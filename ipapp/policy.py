@@ -17,7 +17,7 @@ A person's rights on a plan are the union of their relations to it:
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import date, datetime, timezone
+from datetime import date, datetime, timedelta, timezone
 from enum import StrEnum
 from zoneinfo import ZoneInfo
 
@@ -437,3 +437,31 @@ def may_invite(actor: Actor, plan: PlanFacts, now: datetime) -> Decision:
     if actor.is_unit_admin:
         return Decision(True, "unit_admin", ActingAs.UNIT_ADMIN)
     return _deny("may_not_invite")
+
+
+def _oslo_midnight(day: date) -> datetime:
+    """Naive UTC at the start of a Europe/Oslo calendar day."""
+    return datetime(day.year, day.month, day.day, tzinfo=OSLO).astimezone(timezone.utc).replace(tzinfo=None)
+
+
+def next_change_at(plan: PlanFacts, now: datetime) -> datetime | None:
+    """The first instant after `now` at which any decision on this plan can change by the clock
+    alone (a grant starts or ends, a guardianship starts or ends, a minor owner turns 16), so that
+    an open page is re-checked then rather than polled. None: nothing is scheduled."""
+    now = _naive_utc(now)
+    moments: list[datetime] = []
+    for g in plan.grants:
+        moments += [_naive_utc(g.valid_from), _naive_utc(g.valid_until)]
+    for guardianship in plan.guardianships:
+        moments.append(_oslo_midnight(guardianship.valid_from))
+        if guardianship.valid_until is not None:
+            moments.append(_oslo_midnight(guardianship.valid_until + timedelta(days=1)))
+    birth = plan.owner_birth_date
+    if birth is not None and plan.guardianships:
+        try:
+            sixteenth = birth.replace(year=birth.year + PARENTAL_AGE_LIMIT)
+        except ValueError:  # born 29 February: a year is completed on 1 March
+            sixteenth = date(birth.year + PARENTAL_AGE_LIMIT, 3, 1)
+        moments.append(_oslo_midnight(sixteenth))
+    future = [m for m in moments if m > now]
+    return min(future) if future else None

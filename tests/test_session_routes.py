@@ -23,7 +23,9 @@ def cast(demo_cast) -> DemoCast:
 
 @pytest.fixture
 def client():
-    return TestClient(Starlette(routes=session_routes()), base_url=ORIGIN, follow_redirects=False)
+    """Sends our Origin, as a browser does on a same-origin POST from our pages."""
+    return TestClient(Starlette(routes=session_routes()), base_url=ORIGIN, follow_redirects=False,
+                      headers={"origin": ORIGIN})
 
 
 def _session_count() -> int:
@@ -68,6 +70,42 @@ def test_a_disabled_account_cannot_sign_in(cast, client):
 def test_a_cross_site_post_is_refused(cast, client):
     response = client.post(f"/auth/demo/{cast.owner_id}", headers={"origin": "https://evil.example"})
     assert response.status_code == 403 and _session_count() == 0
+
+
+def test_an_origin_that_merely_equals_the_host_header_is_refused(cast, client):
+    """DNS rebinding: evil.example resolves to us, so Host and Origin agree - and are not ours."""
+    response = client.post(f"/auth/demo/{cast.owner_id}",
+                           headers={"host": "evil.example:3300", "origin": "http://evil.example:3300"})
+    assert response.status_code == 403 and "set-cookie" not in response.headers and _session_count() == 0
+
+
+@pytest.mark.parametrize("origin", [None, "null"])
+@pytest.mark.parametrize("fetch_site", [None, "cross-site", "same-site", "none"])
+def test_a_post_without_origin_is_refused_unless_the_browser_says_same_origin(cast, client, fetch_site, origin):
+    """Chromium sends `Origin: null` on form posts from our pages (Referrer-Policy: no-referrer)."""
+    client.headers.pop("origin")
+    if origin:
+        client.headers["origin"] = origin
+    headers = {"sec-fetch-site": fetch_site} if fetch_site else {}
+    response = client.post(f"/auth/demo/{cast.owner_id}", headers=headers)
+    assert response.status_code == 403 and _session_count() == 0
+    response = client.post(f"/auth/demo/{cast.owner_id}", headers={"sec-fetch-site": "same-origin"})
+    assert response.status_code == 303 and _session_count() == 1
+
+
+def test_a_same_origin_post_to_another_host_name_is_refused(cast, client):
+    """Rebinding with a page that hides its Origin: the browser calls it same-origin, the Host is not ours."""
+    client.headers["origin"] = "null"
+    response = client.post(f"/auth/demo/{cast.owner_id}", headers={"host": "evil.example:3000",
+                                                                   "sec-fetch-site": "same-origin"})
+    assert response.status_code == 403 and _session_count() == 0
+
+
+def test_sign_out_refuses_a_rebinding_origin(cast, client):
+    raw = client.post(f"/auth/demo/{cast.owner_id}").cookies[sessions.SESSION_COOKIE]
+    client.cookies.set(sessions.SESSION_COOKIE, raw)
+    response = client.post("/auth/sign-out", headers={"host": "evil.example", "origin": "http://evil.example"})
+    assert response.status_code == 403 and sessions.resolve(raw) is not None
 
 
 def test_demo_sign_in_does_not_exist_outside_demo_mode(cast, client, monkeypatch):

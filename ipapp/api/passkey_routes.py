@@ -1,20 +1,19 @@
 """HTTP routes that finish a passkey ceremony and start a session: only a route can set the
 HttpOnly cookie. The browser script posts the credential here, then reloads into the app."""
 
-import json
 import logging
 
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
+from ipapp.api.bodies import BodyRefused, read_json
 from ipapp.api.session_routes import _same_origin, _secure
 from ipapp.auth import passkeys, sessions
 from ipapp.auth.oidc import client_key as address_key
 from ipapp.services import invitations
 
 log = logging.getLogger(__name__)
-MAX_BODY = 64 * 1024
 
 
 def client_key(request: Request) -> str:
@@ -22,14 +21,9 @@ def client_key(request: Request) -> str:
     return address_key(request.client.host if request.client else "unknown")
 
 
-async def _json_body(request: Request) -> object:
-    body = await request.body()
-    if len(body) > MAX_BODY:
-        return None
-    try:
-        return json.loads(body)
-    except ValueError:
-        return None
+def _unreadable(refused: BodyRefused) -> Response:
+    log.info("passkey route: request refused (%s)", refused.why)  # one line, no traceback
+    return JSONResponse({"error": "failed"}, status_code=refused.status)
 
 
 def _signed_in(account_id: int, passkey_id: int, request: Request) -> Response:
@@ -55,7 +49,11 @@ async def passkey_sign_in(request: Request) -> Response:
         log.warning("passkey sign-in slowed down for a client after repeated failures")
         return JSONResponse({"error": "too_many"}, status_code=429)
     try:
-        account_id, passkey_id = passkeys.finish_authentication(await _json_body(request))
+        body = await read_json(request)
+    except BodyRefused as refused:
+        return _unreadable(refused)
+    try:
+        account_id, passkey_id = passkeys.finish_authentication(body)
     except passkeys.PasskeyError as refused:
         return _refused(request, "passkey", refused.code)
     return _signed_in(account_id, passkey_id, request)
@@ -67,7 +65,10 @@ async def invitation_register(request: Request) -> Response:
     if passkeys.too_many_failures(client_key(request), "invitation"):
         log.warning("invitation use slowed down for a client after repeated failures")
         return JSONResponse({"error": "too_many"}, status_code=429)
-    body = await _json_body(request)
+    try:
+        body = await read_json(request)
+    except BodyRefused as refused:
+        return _unreadable(refused)
     if not isinstance(body, dict):
         return _refused(request, "invitation", "bad_input")
     try:

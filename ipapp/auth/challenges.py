@@ -9,18 +9,22 @@ import hashlib
 import secrets
 from datetime import timedelta
 
-from sqlmodel import col, delete, update
+from sqlmodel import col, delete, select, update
 
 from ipapp.db import transaction
 from ipapp.models import AuthChallenge, utcnow
 
 PURPOSES = frozenset({"register", "authenticate", "sign_consent"})
 CHALLENGE_LIFETIME = timedelta(minutes=2)
+PURGE_GRACE = timedelta(minutes=1)  # an expired challenge still explains a late answer briefly
 RANDOM_CHALLENGE_BYTES = 32
 # A given challenge (consent signing: SHA-256 of the document plus a nonce) must still be
 # unguessable and unique, so it may not be shorter than a random one.
 MIN_CHALLENGE_BYTES = 32
 MAX_CHALLENGE_BYTES = 1024
+# Outstanding (unused, unexpired) challenges kept per client address and per account: a signed-out
+# tab reloading the sign-in page in a loop replaces its own oldest ones instead of filling the table.
+MAX_OUTSTANDING = 8
 
 
 def _hash(challenge: bytes) -> str:
@@ -33,8 +37,13 @@ def _check_purpose(purpose: str) -> None:
         raise ValueError(f"unknown challenge purpose {purpose!r}")
 
 
-def issue(purpose: str, account_id: int | None = None, challenge: bytes | None = None) -> bytes:
-    """Store a new challenge and return its bytes (32 random bytes unless one is given)."""
+def issue(purpose: str, account_id: int | None = None, challenge: bytes | None = None,
+          client: str | None = None) -> bytes:
+    """Store a new challenge and return its bytes (32 random bytes unless one is given).
+
+    `client` is a keyed hash of the requesting address (ipapp.auth.oidc.client_key). Expired
+    challenges are purged here, as the app runs, and each client and account keeps at most
+    MAX_OUTSTANDING outstanding ones (the oldest give way)."""
     _check_purpose(purpose)
     if challenge is None:
         challenge = secrets.token_bytes(RANDOM_CHALLENGE_BYTES)
@@ -42,11 +51,22 @@ def issue(purpose: str, account_id: int | None = None, challenge: bytes | None =
         raise ValueError(f"a given challenge must be {MIN_CHALLENGE_BYTES}-{MAX_CHALLENGE_BYTES} bytes")
     now = utcnow()
     with transaction() as session:
+        session.exec(delete(AuthChallenge).where(AuthChallenge.expires_at < now - PURGE_GRACE))
+        for owner in ((AuthChallenge.client_key == client) if client else None,
+                      (AuthChallenge.account_id == account_id) if account_id is not None else None):
+            if owner is None:
+                continue
+            keep = select(AuthChallenge.id).where(
+                owner, col(AuthChallenge.used_at).is_(None), AuthChallenge.expires_at > now
+            ).order_by(col(AuthChallenge.id).desc()).limit(MAX_OUTSTANDING - 1)
+            session.exec(delete(AuthChallenge).where(
+                owner, col(AuthChallenge.used_at).is_(None), col(AuthChallenge.id).not_in(keep)))
         session.add(
             AuthChallenge(
                 purpose=purpose,
                 challenge_hash=_hash(challenge),
                 account_id=account_id,
+                client_key=client,
                 created_at=now,
                 expires_at=now + CHALLENGE_LIFETIME,
             )

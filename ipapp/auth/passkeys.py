@@ -46,6 +46,7 @@ from webauthn.helpers.structs import (
 
 from ipapp.auth import challenges, sessions
 from ipapp.config import settings
+from ipapp import live
 from ipapp.db import transaction
 from ipapp.domain.loggable import loggable
 from ipapp.domain.vocabulary import AccountStatus
@@ -301,12 +302,12 @@ def finish_registration(account_id: int, credential: object, label: str) -> int:
 # --- authentication --------------------------------------------------------------------------
 
 
-def authentication_options() -> str:
+def authentication_options(client: str | None = None) -> str:
     """JSON for PublicKeyCredential.parseRequestOptionsFromJSON: any discoverable passkey of this
-    site, with user verification."""
+    site, with user verification. `client`: keyed hash of the address asking (bounds its challenges)."""
     options = generate_authentication_options(
         rp_id=settings().rp_id,
-        challenge=challenges.issue("authenticate"),
+        challenge=challenges.issue("authenticate", client=client),
         timeout=CEREMONY_TIMEOUT_MS,
         allow_credentials=[],
         user_verification=UserVerificationRequirement.REQUIRED,
@@ -430,11 +431,11 @@ def remove_passkey(account_id: int, passkey_id: int) -> None:
         # A sign-in finishing between the two steps could have opened a session with this passkey,
         # and deleting the passkey sets that session's link to NULL, so revoke it here, together
         # with the delete. (A session started after the delete fails on the foreign key.)
-        session.exec(
-            update(WebSession)
-            .where(WebSession.passkey_credential_id == passkey_id, col(WebSession.revoked_at).is_(None))
-            .values(revoked_at=utcnow())
-        )
+        late = list(session.exec(select(WebSession.id).where(
+            WebSession.passkey_credential_id == passkey_id, col(WebSession.revoked_at).is_(None))))
+        if late:
+            session.exec(update(WebSession).where(col(WebSession.id).in_(late)).values(revoked_at=utcnow()))
+            live.after_commit(session, live.SESSIONS_ENDED, {"kind": "ended", "sessions": late})
         result = session.exec(
             delete(PasskeyCredential).where(
                 PasskeyCredential.id == passkey_id, PasskeyCredential.account_id == account_id

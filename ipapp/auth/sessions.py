@@ -4,10 +4,11 @@ holds its SHA-256, who it belongs to, and when it ends (absolute expiry and idle
 import hashlib
 import secrets
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from sqlmodel import col, select, update
 
+from ipapp import live
 from ipapp.db import transaction
 from ipapp.domain.vocabulary import AccountStatus
 from ipapp.models import Account, WebSession, utcnow
@@ -28,6 +29,7 @@ class ActiveSession:
     session_id: int
     account_id: int
     person_id: int
+    ends_at: datetime  # when it ends unless used again (idle) or at the latest (absolute)
 
 
 def start_session(account_id: int, device_label: str = "", passkey_credential_id: int | None = None) -> str:
@@ -73,41 +75,35 @@ def resolve(raw_session_id: object) -> ActiveSession | None:
         if now - row.last_seen_at >= TOUCH_INTERVAL:
             row.last_seen_at = now
             session.add(row)
-        return ActiveSession(session_id=row.id, account_id=row.account_id, person_id=account.person_id)
+        idle_end = row.last_seen_at + timedelta(seconds=row.idle_timeout_seconds)
+        return ActiveSession(session_id=row.id, account_id=row.account_id, person_id=account.person_id,
+                             ends_at=min(row.expires_at, idle_end))
+
+
+def _end(condition) -> None:
+    """Revoke the sessions that match, and tell every worker: their open tabs are wiped at once."""
+    with transaction() as session:
+        ids = list(session.exec(select(WebSession.id).where(condition, col(WebSession.revoked_at).is_(None))))
+        if not ids:
+            return
+        session.exec(update(WebSession).where(col(WebSession.id).in_(ids)).values(revoked_at=utcnow()))
+        live.after_commit(session, live.SESSIONS_ENDED, {"kind": "ended", "sessions": ids})
 
 
 def end_session(raw_session_id: object) -> None:
     if not isinstance(raw_session_id, str):
         return
-    with transaction() as session:
-        session.exec(
-            update(WebSession)
-            .where(WebSession.session_hash == _hash(raw_session_id), col(WebSession.revoked_at).is_(None))
-            .values(revoked_at=utcnow())
-        )
+    _end(WebSession.session_hash == _hash(raw_session_id))
 
 
 def end_all_sessions(account_id: int) -> None:
     """"Sign out everywhere"."""
-    with transaction() as session:
-        session.exec(
-            update(WebSession)
-            .where(WebSession.account_id == account_id, col(WebSession.revoked_at).is_(None))
-            .values(revoked_at=utcnow())
-        )
+    _end(WebSession.account_id == account_id)
 
 
 def end_sessions_of_credential(passkey_credential_id: int) -> None:
     """Removing a passkey ends the sessions it opened."""
-    with transaction() as session:
-        session.exec(
-            update(WebSession)
-            .where(
-                WebSession.passkey_credential_id == passkey_credential_id,
-                col(WebSession.revoked_at).is_(None),
-            )
-            .values(revoked_at=utcnow())
-        )
+    _end(WebSession.passkey_credential_id == passkey_credential_id)
 
 
 def cookie_attributes(secure: bool) -> dict:

@@ -126,9 +126,10 @@ class AuthChallenge(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     purpose: str = Field(max_length=16)
     challenge_hash: str = Field(unique=True, max_length=64)  # SHA-256 of the challenge bytes
-    account_id: int | None = Field(default=None, foreign_key="account.id", ondelete="CASCADE")
+    account_id: int | None = Field(default=None, foreign_key="account.id", ondelete="CASCADE", index=True)
+    client_key: str | None = Field(default=None, max_length=64, index=True)  # keyed hash of the address
     created_at: NaiveDatetime = Field(default_factory=utcnow)
-    expires_at: NaiveDatetime
+    expires_at: NaiveDatetime = Field(index=True)
     used_at: NaiveDatetime | None = None
 
 

@@ -53,6 +53,8 @@ from ipapp import policy
 from ipapp.auth import challenges
 from ipapp.auth.passkeys import CEREMONY_TIMEOUT_MS, MAX_PAYLOAD_CHARS, user_handle
 from ipapp.config import settings
+from ipapp import live
+from ipapp.live.changes import CHANGED
 from ipapp.db import CommitThenRaise, transaction
 from ipapp.domain.consent import (
     NONCE_BYTES,
@@ -643,6 +645,7 @@ def _store_signature(
             raise _refuse(_signability_problem(session, consent) or "challenge",
                           f"consent {attempt.consent_id} changed while signing")
         _audit_sign(attempt, True, decision.reason, session)
+        live.after_commit(session, live.plan_topic(attempt.plan_id), CHANGED)
         return SignedView(attempt.consent_id, attempt.plan_id, consent.version, signed_as, now)
 
 
@@ -690,6 +693,7 @@ def withdraw(actor_person_id: int | None, plan_id: object, consent_id: object) -
         )
         if result.rowcount < 1:
             raise _refuse("already_withdrawn", f"consent {consent.id} (concurrently)")
+        live.after_commit(session, live.plan_topic(ctx.plan.id), CHANGED)
         session.refresh(consent)
         return _view(session, consent)
 

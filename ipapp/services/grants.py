@@ -9,6 +9,8 @@ from typing import NoReturn
 from sqlmodel import Session, col, select, update
 
 from ipapp import policy
+from ipapp import live
+from ipapp.live.changes import CHANGED
 from ipapp.db import transaction
 from ipapp.domain.ids import parse_id
 from ipapp.domain.vocabulary import ContactRole, PlanRole, Section
@@ -308,6 +310,7 @@ def revoke_grant(actor_person_id: int | None, plan_id: object, grant_id: object)
         )
         if revoked.rowcount != 1:
             raise GrantProblem("unknown_grant")
+        live.after_commit(session, live.plan_topic(ctx.plan.id), CHANGED)
 
 
 SAME_LAST_DAY = "same"  # a change of sections only: the grant keeps its last day

@@ -365,10 +365,18 @@ def read_access(person_id: int | None, plan_id: object, locale: str) -> list[Acc
 def access_fingerprint(person_id: int | None, plan_id: object) -> tuple:
     """What the person may open on the plan right now; changes when a grant is revoked, a consent
     withdrawn, a grant or guardianship ends. Not a read of content, so nothing is audited."""
+    return access_watch(person_id, plan_id)[0]
+
+
+def access_watch(person_id: int | None, plan_id: object) -> tuple[tuple, datetime | None]:
+    """The fingerprint above, and the next instant it can change by the clock alone (a grant or a
+    guardianship starts or ends), so an open page is re-checked then instead of polling."""
     with transaction() as session:
+        now = utcnow()
         try:
-            ctx = load_context(session, person_id, plan_id, utcnow())
+            ctx = load_context(session, person_id, plan_id, now)
         except AccessDenied:
-            return ()
+            return (), None
         sharing = ctx.decide(policy.Action.MANAGE_SHARING, None).allowed
-        return (tuple(s for s in SECTION_ORDER if s in ctx.readable), sharing)
+        fingerprint = (tuple(s for s in SECTION_ORDER if s in ctx.readable), sharing)
+        return fingerprint, policy.next_change_at(ctx.facts, now)

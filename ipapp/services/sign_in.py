@@ -25,8 +25,8 @@ def _post_then_enter(ceremony_js: str, url: str, body_js: str) -> str:
     )
 
 
-def sign_in_script() -> str:
-    ceremony = passkeys.browser_script(passkeys.SIGN_IN_JS, passkeys.authentication_options())
+def sign_in_script(client: str | None = None) -> str:
+    ceremony = passkeys.browser_script(passkeys.SIGN_IN_JS, passkeys.authentication_options(client))
     return _post_then_enter(ceremony, "/auth/passkey/sign-in", "cred")
 
 

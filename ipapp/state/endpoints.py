@@ -46,14 +46,8 @@ def endpoint(access: Access, *params: type) -> Callable:
         @functools.wraps(handler)
         def checked(self, *given: Any, **named: Any):
             # Reflex passes event payloads by name; a forged event may add, drop or rename them.
-            try:
-                bound = signature.bind(self, *given, **named)
-            except TypeError:
-                log.warning("refused %s: arguments do not match its signature", handler.__qualname__)
-                return None
-            args = list(bound.arguments.values())[1:]
-            if len(args) != len(params) or not all(map(_fits, args, params)):
-                log.warning("refused %s: arguments do not fit %s", handler.__qualname__, params)
+            args = _bind(handler, signature, rule, self, given, named)
+            if args is None:
                 return None
             self._resolve_session()  # every event: who is this, now?
             if access == "signed_in" and self._person_id is None:
@@ -90,7 +84,7 @@ def _background(handler: Callable, signature: inspect.Signature, rule: EndpointR
         if args is None:
             return
         async with self:
-            self._resolve_session()
+            await self._refresh_session()
             refused = rule.access == "signed_in" and self._person_id is None
         if refused:
             return

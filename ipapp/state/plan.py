@@ -1,11 +1,13 @@
 """What the plan pages show. Data comes only from ipapp.services; access is decided there."""
 
-import asyncio
 import logging
+from datetime import datetime
 
 import reflex as rx
 
+from ipapp import live
 from ipapp.domain.ids import parse_id
+from ipapp.models import utcnow
 from ipapp.services import consents, grant_endings, plan_reading
 from ipapp.services.plan_access import AccessDenied
 from ipapp.services.views import (
@@ -17,6 +19,7 @@ from ipapp.services.views import (
     ThreadView,
 )
 from ipapp.state.endpoints import endpoint
+from ipapp.state import tabs
 from ipapp.state.session import SessionState
 
 log = logging.getLogger(__name__)
@@ -27,7 +30,9 @@ def _parse_id(raw: object) -> int | None:
     return parse_id(raw)
 
 
-WATCH_INTERVAL_SECONDS = 0.5  # revocation and expiry reach an open page well within a second
+# A watcher wakes for news on the bus, at the next scheduled change, and this often only to see
+# whether its tab is still connected (an in-memory look, no database).
+CONNECTED_CHECK_SECONDS = 30.0
 
 
 def _still_connected(client_token: str) -> bool:
@@ -43,7 +48,7 @@ class PlanState(SessionState):
     # Which page this tab shows and what the viewer could open when it loaded (server-side only).
     _loader: str = ""
     _fingerprint: tuple = ()
-    _watching: bool = False
+    _next_change_at: datetime | None = None
 
     loaded: bool = False
     error: str = ""
@@ -203,41 +208,74 @@ class PlanState(SessionState):
     def _finish(self, loader: str) -> list:
         """End of a page load: remember the page and the viewer's access, and watch this tab."""
         self._loader = loader
-        self._fingerprint = plan_reading.access_fingerprint(self._person_id, self._plan_id)
+        self._fingerprint, self._next_change_at = plan_reading.access_watch(self._person_id, self._plan_id)
         events = [self._set_html_lang()]
-        if not self._watching:
-            self._watching = True
+        if not tabs.watching(self.router.session.client_token):
             events.append(PlanState.watch_access)
         return events
+
+    def _wake_at(self) -> datetime | None:
+        ends = [t for t in (self._next_change_at, self._session_ends_at) if t is not None]
+        return min(ends) if ends else None
 
     @rx.event(background=True)
     @endpoint("signed_in")
     async def watch_access(self):
         """While the tab is open: when what the viewer may open changes (a grant revoked, a
         consent withdrawn, a grant or the session ended), reload the page at once, so content
-        they may no longer see leaves their screen and this server-side state."""
+        they may no longer see leaves their screen and this server-side state. Waits on the
+        bus and on the next scheduled change; one per tab, however often it is called."""
+        token = self.router.session.client_token
+        if not tabs.claim_watch(token):
+            return
         try:
             while True:
-                await asyncio.sleep(WATCH_INTERVAL_SECONDS)
-                if not _still_connected(self.router.session.client_token):
-                    return
                 async with self:
-                    self._resolve_session()  # an ended session clears the plan data here
-                    signed_out = self._person_id is None
-                    current = () if signed_out else plan_reading.access_fingerprint(
-                        self._person_id, self._plan_id)
-                    changed, loader = current != self._fingerprint, self._loader
-                    if changed and not signed_out:
-                        self._clear_content()
-                        self._fingerprint = current
-                if signed_out:
-                    yield self._sign_in_redirect()
+                    person_id, plan_id = self._person_id, self._plan_id
+                if person_id is None:
                     return
-                if changed and loader:
-                    yield getattr(PlanState, loader)
+                topics = {live.person_topic(person_id)} | ({live.plan_topic(plan_id)} if plan_id else set())
+                with live.subscribe(topics) as news:
+                    while (outcome := await self._next_change(news, token, person_id, plan_id)) == "reload":
+                        async with self:
+                            loader = self._loader
+                        if loader:
+                            yield getattr(PlanState, loader)
+                if outcome == "signed_out":
+                    yield self._sign_in_redirect()
+                if outcome != "moved":
+                    return
         finally:
+            tabs.release_watch(token)
+
+    async def _next_change(self, news: live.Subscription, token: str, person_id: int, plan_id: int | None) -> str:
+        """Wait for what the watcher must act on: "reload", "moved" (the tab now shows another
+        person or plan), "signed_out" or "gone" (the tab closed)."""
+        while True:
             async with self:
-                self._watching = False
+                wake_at = self._wake_at()
+            wait = CONNECTED_CHECK_SECONDS
+            if wake_at is not None:
+                wait = max(0.0, min(wait, (wake_at - utcnow()).total_seconds() + 0.05))
+            heard = await news.next(wait)
+            if not _still_connected(token):
+                return "gone"
+            async with self:
+                wake_at = self._wake_at()
+                if heard is None and (wake_at is None or wake_at > utcnow()):
+                    continue
+                await self._refresh_session()  # an ended session wipes this tab's state here
+                if self._person_id is None:
+                    return "signed_out"
+                if (self._person_id, self._plan_id) != (person_id, plan_id):
+                    return "moved"
+                current, self._next_change_at = plan_reading.access_watch(person_id, plan_id)
+                if current != self._fingerprint:
+                    self._clear_content()
+                    self._fingerprint = current
+                    return "reload"
+                if heard is not None and heard.get("kind") == "content":
+                    return "reload"  # what the page shows changed (the content issues publish it)
 
     def _clear_content(self) -> None:
         self.goals, self.contacts, self.threads, self.access = [], [], [], []

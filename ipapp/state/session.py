@@ -5,8 +5,10 @@ event (see ipapp.state.endpoints); nothing that grants access is kept in client-
 Every public handler here is reachable by any browser with any arguments.
 """
 
+import contextvars
 import json
 import logging
+from datetime import datetime
 from http.cookies import CookieError, SimpleCookie
 
 import reflex as rx
@@ -31,10 +33,18 @@ def session_cookie(cookie_header: str) -> str | None:
     return morsel.value if morsel else None
 
 
-def _reset_descendants(state: rx.State) -> None:
+# The token whose session ipapp.state.guard resolved, from this connection's cookie, for the event
+# being processed: the handler need not ask the database again.
+resolved_for: contextvars.ContextVar[str | None] = contextvars.ContextVar("ipapp_resolved_for", default=None)
+
+
+def _reset_loaded(state: rx.State) -> None:
+    locale = getattr(state, "locale", None)
     for substate in state.substates.values():
         substate.reset()
-        _reset_descendants(substate)
+        _reset_loaded(substate)
+    if locale is not None:
+        state.locale = locale
 
 
 class SessionState(rx.State):
@@ -43,6 +53,8 @@ class SessionState(rx.State):
 
     # Server-side only (underscore vars are never sent to or accepted from the browser),
     # refreshed from the session cookie before every event.
+    _session_id: int | None = None  # the sign-in session this tab's state was built under
+    _session_ends_at: datetime | None = None
     _person_id: int | None = None
     _plan_id: int | None = None
 
@@ -73,19 +85,35 @@ class SessionState(rx.State):
         return self._sign_in_redirect() if self._person_id is None else None
 
     def _resolve_session(self) -> None:
-        """Who sends this event, from the cookie; a revoked or expired session signs the tab out."""
-        active = sessions.resolve(session_cookie(self.router.headers.cookie))
-        person_id = active.person_id if active else None
-        if person_id == self._person_id:
+        """Who sends this event. The guard has already bound the state to this connection's cookie
+        (ipapp.state.guard); a handler called any other way (a unit test) resolves it here."""
+        if resolved_for.get() == self.router.session.client_token:
             return
+        active = sessions.resolve(session_cookie(self.router.headers.cookie))
         root = self._session_root()
-        _reset_descendants(root)  # nothing of another person's (or a lapsed session's) plan stays
-        root._person_id = person_id
-        root._plan_id = people.first_plan_for(person_id) if person_id else None
-        viewer = people.describe(person_id, root.lang) if person_id else None
-        root.signed_in = viewer is not None
-        root.viewer_name = viewer.name if viewer else ""
-        root.viewer_role = viewer.role_label if viewer else ""
+        if root._session_id != (active.session_id if active else None) or (active is None and root._person_id):
+            _reset_loaded(root)
+            root._adopt(active)
+        if active is not None:
+            root._session_ends_at = active.ends_at
+
+    def _adopt(self, active: sessions.ActiveSession | None) -> None:
+        """A freshly wiped state now belongs to this session (None: to nobody)."""
+        person_id = active.person_id if active else None
+        self._session_id = active.session_id if active else None
+        self._session_ends_at = active.ends_at if active else None
+        self._person_id = person_id
+        self._plan_id = people.first_plan_for(person_id) if person_id else None
+        viewer = people.describe(person_id, self.lang) if person_id else None
+        self.signed_in = viewer is not None
+        self.viewer_name = viewer.name if viewer else ""
+        self.viewer_role = viewer.role_label if viewer else ""
+
+    async def _refresh_session(self) -> None:
+        """For background tasks, inside `async with self`: ask the cookie again, now."""
+        from ipapp.state.guard import bind
+
+        await bind(self, sessions.resolve(session_cookie(self.router.headers.cookie)))
 
     def _session_root(self) -> "SessionState":
         state = self

@@ -44,7 +44,8 @@ class SignInState(SessionState):
     busy: bool = False
 
     def _prepare(self) -> None:
-        self.passkey_script = sign_in.sign_in_script()  # a fresh single-use challenge
+        # A fresh single-use challenge; at most a few outstanding per client address.
+        self.passkey_script = sign_in.sign_in_script(address_key(self.router.session.client_ip or "unknown"))
 
     @rx.event
     @endpoint("anyone")

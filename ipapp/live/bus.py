@@ -1,0 +1,156 @@
+"""The bus: in-process for one worker, Redis pub/sub for several (chosen by configuration).
+
+`after_commit(session, topic, event)` queues an event on a database session; it is published only
+when that transaction commits (a rolled-back write tells nobody anything). Events are JSON
+round-tripped in memory too, so what works here works over Redis.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+import threading
+from collections import defaultdict
+from typing import Protocol
+
+from sqlalchemy import event as sa_event
+from sqlalchemy.orm import Session
+
+log = logging.getLogger(__name__)
+QUEUE_LIMIT = 256  # a tab that does not keep up loses old events, never the newest
+
+
+class Subscription:
+    """Events for some topics, delivered to the event loop that subscribed."""
+
+    def __init__(self, topics: frozenset[str], on_close) -> None:
+        self.topics = topics
+        self._loop = asyncio.get_running_loop()
+        self._queue: asyncio.Queue[dict] = asyncio.Queue(maxsize=QUEUE_LIMIT)
+        self._on_close = on_close
+
+    def deliver(self, payload: dict) -> None:
+        """From any thread."""
+        try:
+            self._loop.call_soon_threadsafe(self._put, payload)
+        except RuntimeError:  # the loop is closed: nobody is listening any more
+            pass
+
+    def _put(self, payload: dict) -> None:
+        if self._queue.full():
+            self._queue.get_nowait()
+        self._queue.put_nowait(payload)
+
+    async def next(self, timeout: float | None) -> dict | None:
+        """The next event, or None when `timeout` seconds pass first."""
+        try:
+            return await asyncio.wait_for(self._queue.get(), timeout)
+        except asyncio.TimeoutError:
+            return None
+
+    def close(self) -> None:
+        self._on_close(self)
+
+    def __enter__(self) -> Subscription:
+        return self
+
+    def __exit__(self, *_exc) -> None:
+        self.close()
+
+
+class Bus(Protocol):
+    def publish(self, topic: str, event: dict) -> None: ...
+    def subscribe(self, topics: frozenset[str]) -> Subscription: ...
+
+
+class MemoryBus:
+    """One process: publish hands the event to every local subscriber of the topic."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._by_topic: dict[str, set[Subscription]] = defaultdict(set)
+
+    def subscribe(self, topics: frozenset[str]) -> Subscription:
+        subscription = Subscription(frozenset(topics), self._remove)
+        with self._lock:
+            for topic in subscription.topics:
+                self._by_topic[topic].add(subscription)
+        return subscription
+
+    def _remove(self, subscription: Subscription) -> None:
+        with self._lock:
+            for topic in subscription.topics:
+                subscribers = self._by_topic.get(topic)
+                if subscribers is not None:
+                    subscribers.discard(subscription)
+                    if not subscribers:
+                        del self._by_topic[topic]
+
+    def deliver_local(self, topic: str, wire: str) -> None:
+        with self._lock:
+            subscribers = list(self._by_topic.get(topic, ()))
+        for subscription in subscribers:
+            payload = json.loads(wire)
+            payload["topic"] = topic
+            subscription.deliver(payload)
+
+    def publish(self, topic: str, event: dict) -> None:
+        self.deliver_local(topic, json.dumps(event))
+
+    def subscriber_count(self) -> int:
+        with self._lock:
+            return len({s for subs in self._by_topic.values() for s in subs})
+
+
+_bus: Bus | None = None
+
+
+def bus() -> Bus:
+    global _bus
+    if _bus is None:
+        from ipapp.live.redis_bus import configured_redis_bus
+
+        _bus = configured_redis_bus() or MemoryBus()
+    return _bus
+
+
+def use_bus(new_bus: Bus | None) -> None:
+    """Tests: another bus (None: choose again from the configuration)."""
+    global _bus
+    _bus = new_bus
+
+
+def publish(topic: str, event: dict) -> None:
+    bus().publish(topic, event)
+
+
+def subscribe(topics) -> Subscription:
+    return bus().subscribe(frozenset(topics))
+
+
+# --- published after commit -------------------------------------------------------------------
+
+_PENDING = "ipapp_live_pending"
+
+
+def after_commit(session: Session, topic: str, event: dict) -> None:
+    """Publish `event` on `topic` when this session's transaction commits; never on rollback."""
+    pending: list[tuple[str, dict]] = session.info.setdefault(_PENDING, [])
+    if (topic, event) not in pending:  # the same news twice in one transaction is said once
+        pending.append((topic, event))
+
+
+@sa_event.listens_for(Session, "after_commit")
+def _publish_pending(session: Session) -> None:
+    pending = session.info.pop(_PENDING, None)
+    for topic, event in pending or ():
+        try:
+            publish(topic, event)
+        except Exception:  # a dead bus must not turn a committed write into an error
+            log.exception("live: could not publish %s", topic)
+
+
+@sa_event.listens_for(Session, "after_rollback")
+def _drop_pending(session: Session) -> None:
+    session.info.pop(_PENDING, None)
