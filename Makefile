@@ -3,7 +3,8 @@
 #   make run              install if needed, prepare the demo database, build if needed, serve
 #   make run PORT=8080    the same on another port (a build is valid for one port: rebuilds once)
 #   make test             install with test extras, chromium + postgresql (apt-get), run all tests
-#   make bench            first-load numbers in a throttled phone-sized Chromium (prints, no limits)
+#   make bench            first-load numbers in a throttled phone-sized Chromium, then server CPU per
+#                         event and of idle open tabs (prints, no limits)
 #
 # Needs only Python 3.11, git and make; the rest comes from PyPI/npm (and Debian for the tests).
 
@@ -49,3 +50,4 @@ test:
 bench:
 	@scripts/setup_venv.sh test
 	@python scripts/bench_first_load.py
+	@python scripts/bench_events.py

@@ -31,6 +31,7 @@ from ipapp.state.session import SessionState, resolved_for, session_cookie
 
 log = logging.getLogger(__name__)
 
+_HYDRATES = frozenset(f"{rx.State.get_full_name()}.{name}" for name in ("hydrate", "hydrate_and_load"))
 MAX_DEPTH = 12  # our payloads nest two or three deep; Reflex's router data four
 MAX_ITEMS = 2_000
 MAX_BUILTIN_TEXT = 20_000
@@ -117,6 +118,10 @@ class SessionGuard(Middleware):
         headers = state.router_data.get("headers") or {}
         active = sessions.resolve(session_cookie(headers.get("cookie", "")))
         await bind(state, active)
+        if event.name in _HYDRATES:
+            # A (re)connect: the page's own on_load fills it again, through the services, so the
+            # snapshot carries no page's data - neither a previous page's nor a stale copy.
+            await wipe(state, pages_only=True)
         resolved_for.set(state.router_data.get("token"))
         return None
 
@@ -136,12 +141,13 @@ async def bind(root: rx.State, active: sessions.ActiveSession | None) -> Session
     return session_state
 
 
-async def wipe(root: rx.State) -> None:
+async def wipe(root: rx.State, pages_only: bool = False) -> None:
     """Every var of every one of ipapp's states back to its default, also those not loaded yet
-    (a Redis manager loads substates lazily). The language is the device's, not the person's."""
+    (a Redis manager loads substates lazily). The language is the device's, not the person's.
+    `pages_only`: keep who is signed in (SessionState), clear what the pages hold."""
     session_state = await root.get_state(SessionState)
     locale = session_state.locale
-    for state_cls in tabs.session_state_classes():
+    for state_cls in tabs.session_state_classes()[1 if pages_only else 0:]:
         substate = await root.get_state(state_cls)
         for name, field in state_cls.__fields__.items():
             if field._owner is state_cls:

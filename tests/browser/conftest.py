@@ -187,9 +187,20 @@ def new_phone_context(browser, **overrides):
 def page(browser, request: pytest.FixtureRequest):
     """A new phone-sized context and page per test. On failure: a screenshot and the console."""
     context = new_phone_context(browser)
+    # Every Content-Security-Policy violation fails the test (the policy must fit the build).
+    context.add_init_script(
+        "window.__cspViolations = [];"
+        "document.addEventListener('securitypolicyviolation', e => window.__cspViolations.push("
+        "e.violatedDirective + ' ' + (e.blockedURI || 'inline') + ' ' + (e.sample || '')));"
+    )
     page = context.new_page()
     page.set_default_timeout(20_000)
     problems: list[str] = []
+    csp_problems: list[str] = []
+    page.on(
+        "console",
+        lambda msg: csp_problems.append(msg.text) if "Content Security Policy" in msg.text else None,
+    )
     page.on(
         "console",
         lambda msg: problems.append(f"console.{msg.type}: {msg.text}")
@@ -220,7 +231,12 @@ def page(browser, request: pytest.FixtureRequest):
                 during = log.read().strip().splitlines()
             if during:
                 print("server log during this test (last 60 lines):\n" + "\n".join(during[-60:]))
+    try:
+        csp_problems += page.evaluate("window.__cspViolations || []")
+    except Exception:  # the page is gone or navigating: the console messages still count
+        pass
     context.close()
+    assert not csp_problems, "Content-Security-Policy violations:\n  " + "\n  ".join(csp_problems)
 
 
 # --- helpers (as fixtures, so test modules need no imports from here) ---------------------------

@@ -1,6 +1,9 @@
 """Only ipapp's own pages may talk to its backend: a websocket from another site is refused, and
 the sign-in routes refuse cross-site posts (the served production app, real sockets)."""
 
+import re
+from pathlib import Path
+
 import httpx
 import pytest
 import simple_websocket
@@ -27,3 +30,48 @@ def test_routes_refuse_cross_site_posts_and_echo_no_foreign_origin(app_url):
     response = httpx.post(f"{app_url}/auth/demo/1", headers={"Origin": "https://evil.example"})
     assert response.status_code == 403 and "set-cookie" not in response.headers
     assert response.headers.get("access-control-allow-origin") in (None, app_url)
+
+
+ROUTES = ("/", "/demo", "/logg-inn", "/kontakter", "/mal/1", "/deling", "/meg", "/samtykke", "/innsyn",
+          "/inviter", "/invitasjon/not-a-real-code-3f9a", "/finnes-ikke", "/ping", "/_health",
+          "/auth/oidc/start", "/favicon.svg", "/ipapp.css")
+
+
+def _check_headers(url: str, response: httpx.Response) -> None:
+    headers = response.headers
+    csp = headers.get("content-security-policy", "")
+    for directive in ("default-src 'self'", "frame-ancestors 'none'", "object-src 'none'", "base-uri 'none'"):
+        assert directive in csp, f"{url}: CSP lacks {directive!r}"
+    script_src = csp.split("script-src", 1)[1].split(";", 1)[0]
+    assert "'unsafe-inline'" not in script_src, f"{url}: inline scripts allowed wholesale"
+    assert headers.get("x-content-type-options") == "nosniff", url
+    assert headers.get("referrer-policy") == "no-referrer", url
+    assert "camera=()" in headers.get("permissions-policy", ""), url
+
+
+def test_every_route_answers_with_the_security_headers(app_url):
+    with httpx.Client(follow_redirects=False) as client:
+        for path in ROUTES:
+            _check_headers(path, client.get(app_url + path))
+        for path in ("/auth/sign-out", "/auth/demo/1", "/auth/passkey/sign-in", "/auth/invitation/register"):
+            _check_headers(path, client.post(app_url + path, headers={"Origin": "https://evil.example"}))
+        page = client.get(app_url + "/").text
+        bundle = re.search(r'/assets/[^"\']+\.js', page).group(0)
+        asset = client.get(app_url + bundle)
+        _check_headers(bundle, asset)
+        assert asset.headers["cache-control"] == "public, max-age=31536000, immutable"
+
+
+def test_engine_io_polling_and_a_websocket_without_origin_are_refused(app_url):
+    polling = httpx.get(f"{app_url}/_event/?EIO=4&transport=polling")
+    assert polling.status_code == 403
+    url = app_url.replace("http://", "ws://") + "/_event/?EIO=4&transport=websocket"
+    with pytest.raises(simple_websocket.ConnectionError):
+        simple_websocket.Client.connect(url)  # no Origin header at all
+
+
+def test_an_invitation_code_in_the_address_reaches_no_log(app_url):
+    code = "leakcheck-7b1d2e9c4f"
+    httpx.get(f"{app_url}/invitasjon/{code}")
+    log = (Path(__file__).resolve().parents[2] / "test-artifacts" / "server.log").read_text(errors="replace")
+    assert code not in log

@@ -1,0 +1,128 @@
+"""The unauthenticated routes under hostile input, and the headers on every response: bodies are
+refused on their announced size and cut off at the limit, slow ones time out, any malformed or
+deeply nested JSON is a 400 with one log line, and the edge adds the security headers."""
+
+import asyncio
+import logging
+
+import pytest
+from starlette.applications import Starlette
+from starlette.requests import Request
+from starlette.responses import PlainTextResponse
+from starlette.routing import Route
+from starlette.testclient import TestClient
+
+from ipapp.api import bodies, edge
+from ipapp.api.passkey_routes import passkey_routes
+from ipapp.api.session_routes import signed_in_response
+from ipapp.config import reset_settings_cache
+
+ORIGIN = "http://localhost:3000"
+ROUTES = ("/auth/passkey/sign-in", "/auth/invitation/register")
+
+
+@pytest.fixture
+def client(demo_cast):
+    return TestClient(Starlette(routes=passkey_routes()), base_url=ORIGIN, headers={"origin": ORIGIN},
+                      raise_server_exceptions=False)
+
+
+@pytest.mark.parametrize("route", ROUTES)
+def test_an_announced_body_over_the_limit_is_refused_before_it_is_read(client, route):
+    # The body is never sent: the refusal comes from the announcement alone.
+    response = client.post(route, headers={"content-length": str(100 * 1024 * 1024)}, content=b"")
+    assert response.status_code == 413
+
+
+@pytest.mark.parametrize("route", ROUTES)
+def test_a_chunked_body_is_cut_off_at_the_limit(demo_cast, route):
+    """Straight through ASGI, so we see how much the route pulls: 16 MiB offered in 16 KiB chunks."""
+    app = Starlette(routes=passkey_routes())
+    pulled, answer = [], {}
+
+    async def receive():
+        pulled.append(1)
+        return {"type": "http.request", "body": b"[" * 16 * 1024, "more_body": len(pulled) < 1000}
+
+    async def send(message):
+        if message["type"] == "http.response.start":
+            answer["status"] = message["status"]
+
+    scope = {"type": "http", "method": "POST", "path": route, "raw_path": route.encode(),
+             "query_string": b"", "root_path": "", "scheme": "http", "server": ("localhost", 3000),
+             "client": ("127.0.0.1", 50000), "http_version": "1.1", "asgi": {"version": "3.0"},
+             "headers": [(b"host", b"localhost:3000"), (b"origin", ORIGIN.encode()),
+                         (b"transfer-encoding", b"chunked")]}
+    asyncio.run(app(scope, receive, send))
+    assert answer["status"] == 413
+    assert len(pulled) <= 6  # stopped just past 64 KiB
+
+
+@pytest.mark.parametrize("route", ROUTES)
+@pytest.mark.parametrize("body", [b"[" * 50_000, b'{"a":' * 10_000 + b"1" + b"}" * 10_000,
+                                  b"\xff\xfe", b"", b"{", b'"\\ud800"x'])
+def test_malformed_or_deeply_nested_json_is_a_400_with_one_log_line(client, route, body, caplog):
+    with caplog.at_level(logging.INFO):
+        response = client.post(route, content=body)
+    assert response.status_code == 400
+    assert response.json() == {"error": "failed"}
+    assert not any(r.exc_info for r in caplog.records), "a traceback was logged"
+    refusals = [r for r in caplog.records if "refused" in r.getMessage()]
+    assert len(refusals) == 1
+
+
+def test_a_body_that_trickles_in_times_out():
+    async def scenario():
+        async def receive():
+            await asyncio.sleep(0.2)
+            return {"type": "http.request", "body": b" ", "more_body": True}
+
+        request = Request({"type": "http", "method": "POST", "headers": [(b"content-length", b"1000")]},
+                          receive)
+        with pytest.raises(bodies.BodyRefused) as refused:
+            await bodies.read_json(request, timeout=0.5)
+        return refused.value.status
+
+    assert asyncio.run(scenario()) == 408
+
+
+def _edge_client() -> TestClient:
+    inner = Starlette(routes=[Route("/x", lambda r: PlainTextResponse("ok")),
+                              Route("/assets/app-abc123.js", lambda r: PlainTextResponse("js"))])
+    return TestClient(edge.secure_edge(inner), base_url=ORIGIN)
+
+
+def test_every_response_carries_the_security_headers(demo_cast):
+    for path in ("/x", "/assets/app-abc123.js", "/missing"):
+        headers = _edge_client().get(path).headers
+        csp = headers["content-security-policy"]
+        for directive in ("frame-ancestors 'none'", "object-src 'none'", "base-uri 'none'",
+                          f"connect-src 'self' {ORIGIN} ws://localhost:3000"):
+            assert directive in csp
+        assert "'unsafe-inline'" not in csp.split("script-src", 1)[1].split(";", 1)[0]
+        assert headers["x-content-type-options"] == "nosniff"
+        assert headers["referrer-policy"] == "no-referrer"
+        assert "camera=()" in headers["permissions-policy"]
+        assert "strict-transport-security" not in headers  # plain http: no HSTS
+    assert _edge_client().get("/assets/app-abc123.js").headers["cache-control"] == \
+        "public, max-age=31536000, immutable"
+
+
+def test_on_https_hsts_is_sent_and_the_session_cookie_is_secure(demo_cast, monkeypatch):
+    monkeypatch.setenv("IPAPP_ORIGIN", "https://ipapp.example.no")
+    reset_settings_cache()
+    edge.security_headers.cache_clear()
+    try:
+        headers = _edge_client().get("/x").headers
+        assert headers["strict-transport-security"].startswith("max-age=")
+        assert "connect-src 'self' https://ipapp.example.no wss://ipapp.example.no" in headers["content-security-policy"]
+        cookie = signed_in_response("raw-session-id").headers["set-cookie"].lower()
+        assert "secure" in cookie and "httponly" in cookie
+    finally:
+        edge.security_headers.cache_clear()
+        reset_settings_cache()
+
+
+def test_inline_scripts_of_the_build_are_allowed_by_their_hash(tmp_path):
+    (tmp_path / "index.html").write_text("<html><script>alert(1)</script><script src='/a.js'></script></html>")
+    assert edge.inline_script_hashes(tmp_path) == ["'sha256-bhHHL3z2vDgxUt0W3dWQOrprscmda2Y5pLsLg4GF+pI='"]
