@@ -126,3 +126,29 @@ def test_on_https_hsts_is_sent_and_the_session_cookie_is_secure(demo_cast, monke
 def test_inline_scripts_of_the_build_are_allowed_by_their_hash(tmp_path):
     (tmp_path / "index.html").write_text("<html><script>alert(1)</script><script src='/a.js'></script></html>")
     assert edge.inline_script_hashes(tmp_path) == ["'sha256-bhHHL3z2vDgxUt0W3dWQOrprscmda2Y5pLsLg4GF+pI='"]
+
+
+def test_a_signed_out_tab_cannot_fill_the_challenge_table(demo_cast):
+    """300 sign-in page loads from one address keep a handful of challenges, and expired ones
+    are purged as the app runs (not only by a housekeeping job)."""
+    from datetime import timedelta
+
+    from sqlmodel import func, select, update
+
+    from ipapp import db
+    from ipapp.auth import challenges, passkeys
+    from ipapp.auth.oidc import client_key
+    from ipapp.models import AuthChallenge, utcnow
+
+    mine, theirs = client_key("203.0.113.7"), client_key("198.51.100.9")
+    for _ in range(300):
+        passkeys.authentication_options(mine)
+    last = challenges.issue("authenticate", client=theirs)
+    with db.transaction() as session:
+        count = lambda who: session.exec(select(func.count()).where(AuthChallenge.client_key == who)).one()
+        assert count(mine) == challenges.MAX_OUTSTANDING and count(theirs) == 1
+        session.exec(update(AuthChallenge).values(expires_at=utcnow() - timedelta(minutes=5)))
+    challenges.issue("authenticate", client=theirs)
+    with db.transaction() as session:
+        assert session.exec(select(func.count()).select_from(AuthChallenge)).one() == 1
+    assert not challenges.consume("authenticate", last)  # expired and purged: refused, as before
