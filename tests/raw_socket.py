@@ -21,6 +21,18 @@ LOCALE_KEY = f"{SESSION_STATE}.locale_rx_state_"
 NAMESPACE = "/_event"  # Reflex's socket.io namespace, served at the path /_event too
 
 
+class _WireJson:
+    """JSON as the browser's socket.io sends it: a lone surrogate travels as the escape \\ud800.
+    (Importing Reflex's app sets python-socketio's packet JSON, process-wide, to non-ASCII.)"""
+
+    loads = staticmethod(json.loads)
+
+    @staticmethod
+    def dumps(obj, **kwargs):
+        kwargs["ensure_ascii"] = True
+        return json.dumps(obj, **kwargs)
+
+
 def event(name: str, payload: dict | None = None, path: str = "/") -> dict:
     return {"name": name, "payload": payload or {},
             "router_data": {"pathname": path, "asPath": path, "query": {}}}
@@ -60,7 +72,7 @@ class TabRun:
 async def _run(app_url: str, token: str, cookie: str | None, boot: dict, events: list[dict],
                listen: float, origin: str | None) -> TabRun:
     run = TabRun()
-    client = socketio.AsyncClient(reconnection=False)
+    client = socketio.AsyncClient(reconnection=False, json=_WireJson)
 
     @client.on("event", namespace=NAMESPACE)
     async def _on_event(data):
