@@ -112,6 +112,7 @@ def test_on_https_hsts_is_sent_and_the_session_cookie_is_secure(demo_cast, monke
     monkeypatch.setenv("IPAPP_ORIGIN", "https://ipapp.example.no")
     reset_settings_cache()
     edge.security_headers.cache_clear()
+    edge._our_header_names.cache_clear()
     try:
         headers = _edge_client().get("/x").headers
         assert headers["strict-transport-security"].startswith("max-age=")
@@ -120,6 +121,7 @@ def test_on_https_hsts_is_sent_and_the_session_cookie_is_secure(demo_cast, monke
         assert "secure" in cookie and "httponly" in cookie
     finally:
         edge.security_headers.cache_clear()
+        edge._our_header_names.cache_clear()
         reset_settings_cache()
 
 

@@ -87,6 +87,12 @@ def security_headers() -> tuple[tuple[bytes, bytes], ...]:
     return tuple((k.lower().encode(), v.encode()) for k, v in headers)
 
 
+@functools.cache
+def _our_header_names(immutable: bool) -> frozenset[bytes]:
+    """Headers the edge sets itself: a copy from inside is dropped, never doubled."""
+    return frozenset({name for name, _ in security_headers()} | ({b"cache-control"} if immutable else set()))
+
+
 def _header(scope, name: bytes) -> str | None:
     for key, value in scope.get("headers", ()):
         if key == name:
@@ -127,7 +133,7 @@ def secure_edge(app):
 
         async def with_headers(message):
             if message["type"] == "http.response.start":
-                ours = {name for name, _ in security_headers()} | ({b"cache-control"} if immutable else set())
+                ours = _our_header_names(immutable)
                 headers = [(k, v) for k, v in message.get("headers", ()) if k.lower() not in ours]
                 headers.extend(security_headers())
                 if immutable and message.get("status") == 200:

@@ -98,10 +98,6 @@ class MemoryBus:
     def publish(self, topic: str, event: dict) -> None:
         self.deliver_local(topic, json.dumps(event))
 
-    def subscriber_count(self) -> int:
-        with self._lock:
-            return len({s for subs in self._by_topic.values() for s in subs})
-
 
 _bus: Bus | None = None
 

@@ -4,6 +4,7 @@ Reflex's REFLEX_REDIS_URL) is set. The listener blocks on its socket: idle costs
 
 from __future__ import annotations
 
+import json
 import logging
 import os
 import threading
@@ -25,8 +26,6 @@ class RedisBus:
         self._start_lock = threading.Lock()
 
     def publish(self, topic: str, event: dict) -> None:
-        import json
-
         self._redis.publish(CHANNEL_PREFIX + topic, json.dumps(event))
 
     def subscribe(self, topics: frozenset[str]) -> Subscription:

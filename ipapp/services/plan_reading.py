@@ -362,15 +362,11 @@ def read_access(person_id: int | None, plan_id: object, locale: str) -> list[Acc
         return _access_views(session, ctx, locale)
 
 
-def access_fingerprint(person_id: int | None, plan_id: object) -> tuple:
-    """What the person may open on the plan right now; changes when a grant is revoked, a consent
-    withdrawn, a grant or guardianship ends. Not a read of content, so nothing is audited."""
-    return access_watch(person_id, plan_id)[0]
-
-
 def access_watch(person_id: int | None, plan_id: object) -> tuple[tuple, datetime | None]:
-    """The fingerprint above, and the next instant it can change by the clock alone (a grant or a
-    guardianship starts or ends), so an open page is re-checked then instead of polling."""
+    """What the person may open on the plan right now (it changes when a grant is revoked, a
+    consent withdrawn, a grant or guardianship ends), and the next instant it can change by the
+    clock alone, so an open page is re-checked then instead of polling. Not a read of content,
+    so nothing is audited."""
     with transaction() as session:
         now = utcnow()
         try:

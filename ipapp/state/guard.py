@@ -108,7 +108,8 @@ def _refusal(event_name: str, payload: object, router_data: object) -> str | Non
 
 @dataclasses.dataclass(init=True)
 class SessionGuard(Middleware):
-    """Added first, before Reflex's HydrateMiddleware (see ipapp.ipapp)."""
+    """Added first of the app's middlewares (ipapp.ipapp). Reflex 0.10.1 registers none of its own:
+    `hydrate_and_load` runs as an ordinary handler, after this."""
 
     async def preprocess(self, app, state, event) -> StateUpdate | None:
         reason = _refusal(event.name, event.payload, event.router_data)

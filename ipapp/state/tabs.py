@@ -52,10 +52,6 @@ def remember(session_id: int, token: str) -> None:
         _start_reaper()
 
 
-def tabs_of(session_id: int) -> set[str]:
-    return set(_tabs.get(session_id, ()))
-
-
 def _start_reaper() -> None:
     global _reaper
     if _reaper is not None and not _reaper.done():

@@ -39,7 +39,7 @@ PAGES = ("/kontakter", "/meldinger", "/moter", "/", "/deling")
 
 def _content_markers(plan_id: int, reader_id: int | None = None) -> dict[str, set[str]]:
     """The owner's content by section, leaving out what `reader_id` may read herself."""
-    readable = set(plan_reading.access_fingerprint(reader_id, plan_id)[0]) if reader_id else set()
+    readable = set(plan_reading.access_watch(reader_id, plan_id)[0][0]) if reader_id else set()
     with db.transaction() as session:
         contacts = session.exec(select(Contact).where(Contact.plan_id == plan_id)).all()
         markers = {
