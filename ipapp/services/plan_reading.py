@@ -120,28 +120,38 @@ def _goals(session: Session, ctx: PlanContext, locale: str) -> list[GoalView]:
     return [_goal_view(session, ctx, g, locale) for g in goals]
 
 
-def _meeting_view(session: Session, meeting: Meeting, now: datetime, locale: str) -> MeetingView:
+def _meeting_views(session: Session, meetings: list[Meeting], now: datetime, locale: str) -> list[MeetingView]:
+    """The meetings with their invitees in three queries, however many meetings and invitees."""
+    ids = [m.id for m in meetings]
     invitees = session.exec(
-        select(MeetingInvitee).where(MeetingInvitee.meeting_id == meeting.id)
-    ).all()
-    invitee_views = []
+        select(MeetingInvitee).where(col(MeetingInvitee.meeting_id).in_(ids)).order_by(col(MeetingInvitee.id))
+    ).all() if ids else []
+    contact_ids = {i.contact_id for i in invitees if i.contact_id}
+    person_ids = {i.person_id for i in invitees if i.person_id and not i.contact_id}
+    contacts = {c.id: c.name for c in session.exec(select(Contact).where(col(Contact.id).in_(contact_ids)))} \
+        if contact_ids else {}
+    people = {p.id: p.full_name for p in session.exec(select(Person).where(col(Person.id).in_(person_ids)))} \
+        if person_ids else {}
+    by_meeting: dict[int, list[InviteeView]] = {}
     for invitee in invitees:
-        contact = session.get(Contact, invitee.contact_id) if invitee.contact_id else None
-        name = contact.name if contact else _name(session, invitee.person_id)
-        invitee_views.append(
+        name = contacts.get(invitee.contact_id, "") if invitee.contact_id else people.get(invitee.person_id, "")
+        by_meeting.setdefault(invitee.meeting_id, []).append(
             InviteeView(name=name, response_label=translate(f"invitee.{invitee.response}", locale))
         )
-    return MeetingView(
-        id=meeting.id,
-        title=meeting.title,
-        kind_label=translate(f"meeting.kind.{meeting.kind}", locale),
-        when=format_when(meeting.starts_at, now, locale),
-        place=meeting.location,
-        video_url=meeting.video_url or "",
-        agenda=meeting.agenda,
-        minutes=meeting.minutes if meeting.minutes_published_at else "",
-        invitees=invitee_views,
-    )
+    return [
+        MeetingView(
+            id=meeting.id,
+            title=meeting.title,
+            kind_label=translate(f"meeting.kind.{meeting.kind}", locale),
+            when=format_when(meeting.starts_at, now, locale),
+            place=meeting.location,
+            video_url=meeting.video_url or "",
+            agenda=meeting.agenda,
+            minutes=meeting.minutes if meeting.minutes_published_at else "",
+            invitees=by_meeting.get(meeting.id, []),
+        )
+        for meeting in meetings
+    ]
 
 
 def _threads_awaiting_reply(session: Session, ctx: PlanContext) -> int:
@@ -234,7 +244,7 @@ def read_overview(person_id: int | None, plan_id: object, locale: str) -> Overvi
                 .where(Meeting.plan_id == ctx.plan.id, Meeting.ends_at > now)
                 .order_by(col(Meeting.starts_at))
             ).first()
-            next_meeting = _meeting_view(session, upcoming, now, locale) if upcoming else None
+            next_meeting = _meeting_views(session, [upcoming], now, locale)[0] if upcoming else None
         awaiting = 0
         if _readable(ctx, Section.MESSAGES):
             require(session, ctx, policy.Action.READ, Section.MESSAGES, target="awaiting_reply")
@@ -309,8 +319,9 @@ def read_meetings(
         meetings = session.exec(
             select(Meeting).where(Meeting.plan_id == ctx.plan.id).order_by(col(Meeting.starts_at))
         ).all()
-        upcoming = [_meeting_view(session, m, now, locale) for m in meetings if m.ends_at > now]
-        past = [_meeting_view(session, m, now, locale) for m in meetings if m.ends_at <= now]
+        views = _meeting_views(session, list(meetings), now, locale)
+        upcoming = [v for m, v in zip(meetings, views) if m.ends_at > now]
+        past = [v for m, v in zip(meetings, views) if m.ends_at <= now]
         return upcoming, list(reversed(past))
 
 

@@ -1,0 +1,65 @@
+"""A page's read is a fixed number of queries whatever the plan's size (no N+1): counted at the
+engine while the plan grows from the demo plan to one with 40 more meetings, 4 invitees each."""
+
+from contextlib import contextmanager
+from datetime import timedelta
+
+from sqlalchemy import event
+from sqlmodel import select
+
+from ipapp import db
+from ipapp.models import Contact, Meeting, MeetingInvitee, utcnow
+from ipapp.services import plan_reading
+
+
+@contextmanager
+def counted():
+    statements: list[str] = []
+
+    def count(_conn, _cursor, statement, *_args):
+        statements.append(statement)
+
+    engine = db.engine()
+    event.listen(engine, "before_cursor_execute", count)
+    try:
+        yield statements
+    finally:
+        event.remove(engine, "before_cursor_execute", count)
+
+
+def _grow(plan_id: int, coordinator_id: int, people: list[int], meetings: int) -> None:
+    """More meetings, each inviting two contacts and two people (meetings have no service yet)."""
+    now = utcnow()
+    with db.transaction() as session:
+        contacts = [c.id for c in session.exec(select(Contact).where(Contact.plan_id == plan_id))][:2]
+        for n in range(meetings):
+            start = now + timedelta(days=n - meetings // 2, hours=1)
+            meeting = Meeting(plan_id=plan_id, kind="responsibility_group", title=f"Møte {n}",
+                              starts_at=start, ends_at=start + timedelta(hours=1), created_by_person_id=coordinator_id)
+            session.add(meeting)
+            session.flush()
+            session.add_all([MeetingInvitee(meeting_id=meeting.id, contact_id=c) for c in contacts]
+                            + [MeetingInvitee(meeting_id=meeting.id, person_id=p) for p in people[:2]])
+
+
+def _reads(cast) -> dict[str, int]:
+    counts = {}
+    for name, read in (("meetings", lambda: plan_reading.read_meetings(cast.owner_id, cast.plan_id, "nb")),
+                       ("overview", lambda: plan_reading.read_overview(cast.owner_id, cast.plan_id, "nb"))):
+        with counted() as statements:
+            read()
+        counts[name] = len(statements)
+    return counts
+
+
+def test_reading_meetings_and_the_overview_does_not_grow_with_the_plan(demo_cast):
+    before = _reads(demo_cast)
+    upcoming, past = plan_reading.read_meetings(demo_cast.owner_id, demo_cast.plan_id, "nb")
+    _grow(demo_cast.plan_id, demo_cast.coordinator_id, [demo_cast.guardian_id, demo_cast.next_of_kin_id], 40)
+    after = _reads(demo_cast)
+    print(f"queries per read: {after}")
+    assert after == before, f"queries grew with the plan: {before} -> {after}"
+    grown_upcoming, grown_past = plan_reading.read_meetings(demo_cast.owner_id, demo_cast.plan_id, "nb")
+    assert len(grown_upcoming) + len(grown_past) == len(upcoming) + len(past) + 40
+    assert all(len(m.invitees) == 4 and all(i.name for i in m.invitees)
+               for m in grown_upcoming + grown_past if m.title.startswith("Møte "))
