@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Make sure the test run has Debian's chromium (browser tests) and postgresql (PostgreSQL tests).
+# Make sure the test run has Debian's chromium (browser tests), postgresql (PostgreSQL tests) and
+# redis-server (live updates across workers).
 # Installs what is missing with apt-get when we are root or `sudo -n` works; otherwise says clearly
 # what is missing and how to get it. Never fails by itself: the tests decide what a missing tool
 # means (browser tests fail unless IPAPP_SKIP_BROWSER_TESTS=1).
@@ -9,6 +10,7 @@ chromium_path="${IPAPP_CHROMIUM:-/usr/bin/chromium}"
 
 have_chromium() { [[ -x "$chromium_path" ]]; }
 have_postgresql() { compgen -G "/usr/lib/postgresql/*/bin/initdb" >/dev/null 2>&1; }
+have_redis() { command -v redis-server >/dev/null 2>&1; }
 
 missing=()
 if [[ "${IPAPP_SKIP_BROWSER_TESTS:-}" == "1" ]]; then
@@ -18,6 +20,9 @@ elif ! have_chromium; then
 fi
 if ! have_postgresql; then
     missing+=(postgresql)
+fi
+if ! have_redis; then
+    missing+=(redis-server)
 fi
 if [[ ${#missing[@]} -eq 0 ]]; then
     exit 0
@@ -46,6 +51,10 @@ explain_missing() {
                 echo "ipapp: *** without postgresql the tests marked 'postgres' cannot run." >&2
                 echo "ipapp: ***   install it:  sudo apt-get install postgresql" >&2
                 ;;
+            redis-server)
+                echo "ipapp: *** without redis-server the tests marked 'redis' FAIL." >&2
+                echo "ipapp: ***   install it:  sudo apt-get install redis-server" >&2
+                ;;
         esac
     done
 }
@@ -68,6 +77,7 @@ for package in "${missing[@]}"; do
         # Fonts so that pages render real glyphs (screenshots, text measurements).
         chromium) packages+=(chromium fonts-dejavu-core fonts-liberation) ;;
         postgresql) packages+=(postgresql) ;;
+        redis-server) packages+=(redis-server) ;;
     esac
 done
 if ! "${apt[@]}" update >&2; then
@@ -84,6 +94,7 @@ for package in "${missing[@]}"; do
     case "$package" in
         chromium) have_chromium || still_missing+=(chromium) ;;
         postgresql) have_postgresql || still_missing+=(postgresql) ;;
+        redis-server) have_redis || still_missing+=(redis-server) ;;
     esac
 done
 if [[ ${#still_missing[@]} -gt 0 ]]; then
