@@ -3,7 +3,7 @@
 check         is the database reachable, writable and at this code's migration? (writes nothing)
 migrate       migrate the database to this code's migration
 prepare       migrate, and in demo mode (IPAPP_DEMO=1) load the demo plan into an empty database
-verify-audit  recompute the audit chain and check its anchors (writes nothing)
+verify-audit  recompute every audit chain (one per plan) and check its anchors (writes nothing)
 verify-consents  re-verify every signed consent from its stored evidence (writes nothing)
 
 Success prints one short line. Any failure prints one line starting with "ipapp: " on stderr and

@@ -221,7 +221,7 @@ def test_two_writers_reading_the_same_head_fork_the_chain_only_without_the_lock(
     other to get there too. Without the lock both have read the same head by then and the chain
     forks; with it the second writer cannot read the head until the first has committed."""
     if not locked:
-        monkeypatch.setattr(audit, "lock_chain", lambda session: None)
+        monkeypatch.setattr(audit, "lock_chain", lambda session, plan_id=None: None)
     barrier = threading.Barrier(2, timeout=1)
 
     def before_insert(conn, cursor, statement, parameters, context, executemany):
@@ -285,7 +285,7 @@ def test_sqlite_writer_holds_the_write_lock_until_commit_and_others_wait(sqlite_
 def test_postgres_writer_holds_the_advisory_lock_until_commit(postgresql_db):
     conninfo = make_url(postgresql_db).set(drivername="postgresql").render_as_string(hide_password=False)
     with closing(psycopg.connect(conninfo, autocommit=True)) as other:
-        try_lock = "SELECT pg_try_advisory_xact_lock(%s)"
+        try_lock = "SELECT pg_try_advisory_xact_lock(%s, 0)"  # the chain of events with no plan
         with db.transaction() as session:
             _record(session, 1)
             assert other.execute(try_lock, (audit.AUDIT_CHAIN_LOCK,)).fetchone()[0] is False

@@ -101,12 +101,13 @@ class AuditEvent(SQLModel, table=True):
 
 
 class AuditAnchor(SQLModel, table=True):
-    """A recorded head of the audit chain, so a truncated tail is detectable."""
+    """A recorded head of one plan's audit chain, so a truncated tail is detectable."""
 
     __tablename__ = "audit_anchor"
 
     id: int | None = Field(default=None, primary_key=True)
     event_id: int = Field(foreign_key="audit_event.id")
+    plan_id: int | None = Field(default=None, foreign_key="plan.id", index=True)  # the chain; None: no plan
     hash: str = Field(max_length=64)
     recorded_at: NaiveDatetime = Field(default_factory=utcnow)
 

@@ -1,7 +1,8 @@
 """Append-only audit events, each chained to the previous one by an HMAC, and their verification.
 
-The key comes from configuration so that someone with only database access cannot rewrite the
-chain. The chain's order is the id order.
+One chain per plan (and one for events with no plan), so that writes to different plans never
+wait for each other. The key comes from configuration so that someone with only database access
+cannot rewrite a chain. A chain's order is the id order of its events.
 
 Canonical form of an event (what the HMAC covers), so verify_chain recomputes it exactly:
     HMAC-SHA256(key, prev_hash + "|" + json)
@@ -10,16 +11,17 @@ actor_person_id, actor_role, plan_id, action, section, target, outcome, reason),
 separators "," and ":", non-ASCII kept as \\u escapes, occurred_at as ISO 8601 with microseconds
 ("2026-03-01T12:00:00.000000", naive UTC) and missing values as null.
 
-Concurrent writers: record() first takes the chain lock in the caller's transaction, then reads
-the head, so two transactions can never both append after the same event (a fork). The lock is
-held until that transaction ends:
-- PostgreSQL: pg_advisory_xact_lock(AUDIT_CHAIN_LOCK); rows committed before it was granted are
-  visible to the next statement (READ COMMITTED, the default).
+Concurrent writers: record() first takes the chain's lock in the caller's transaction, then reads
+that chain's head, so two transactions can never both append after the same event (a fork). The
+lock is held until that transaction ends:
+- PostgreSQL: pg_advisory_xact_lock(AUDIT_CHAIN_LOCK, plan id or 0), one lock per chain; rows
+  committed before it was granted are visible to the next statement (READ COMMITTED, the default).
 - SQLite: a no-op UPDATE makes pysqlite BEGIN and SQLite take the RESERVED (write) lock, waiting
-  up to the busy timeout; in WAL mode holding it means the head read next is the latest.
+  up to the busy timeout; in WAL mode holding it means the head read next is the latest. (SQLite
+  has one writer at a time anyway: per-plan chains pay off on PostgreSQL.)
 
-Anchors: every ANCHOR_EVERY events record() also stores the head (event id and hash) in
-audit_anchor, so deleting the newest events is detectable. Events after the last anchor can still
+Anchors: every ANCHOR_EVERY events of a chain record() also stores that chain's head (event id
+and hash) in audit_anchor, so deleting a chain's newest events is detectable. Events after the last anchor can still
 be cut off unnoticed, as can anchors and events removed together; only a copy of the head kept
 outside the database protects against that.
 """
@@ -62,16 +64,22 @@ def digest(event: AuditEvent, prev_hash: str) -> str:
     return hmac.new(settings().audit_key.encode(), message, hashlib.sha256).hexdigest()
 
 
-def lock_chain(session: Session) -> None:
-    """Hold the chain's write lock until the session's transaction ends (see the module docstring)."""
+def lock_chain(session: Session, plan_id: int | None = None) -> None:
+    """Hold this chain's write lock until the session's transaction ends (see the module docstring)."""
     if session.get_bind().dialect.name == "postgresql":
-        session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": AUDIT_CHAIN_LOCK})
+        session.execute(text("SELECT pg_advisory_xact_lock(:key, :chain)"),
+                        {"key": AUDIT_CHAIN_LOCK, "chain": plan_id or 0})
     else:
         session.execute(text("UPDATE audit_anchor SET id = id WHERE 0"))
 
 
-def _head(session: Session) -> AuditEvent | None:
-    return session.exec(select(AuditEvent).order_by(col(AuditEvent.id).desc()).limit(1)).first()
+def _in_chain(column, plan_id: int | None):
+    return col(column).is_(None) if plan_id is None else column == plan_id
+
+
+def _head(session: Session, plan_id: int | None) -> AuditEvent | None:
+    return session.exec(select(AuditEvent).where(_in_chain(AuditEvent.plan_id, plan_id))
+                        .order_by(col(AuditEvent.id).desc()).limit(1)).first()
 
 
 def record(
@@ -86,8 +94,8 @@ def record(
     reason: str,
     target: str = "",
 ) -> AuditEvent:
-    lock_chain(session)
-    last = _head(session)
+    lock_chain(session, plan_id)
+    last = _head(session, plan_id)
     prev_hash = last.hash if last else GENESIS
     event = AuditEvent(
         occurred_at=utcnow(),  # taken under the lock, so time order follows chain order
@@ -105,23 +113,25 @@ def record(
     event.hash = digest(event, prev_hash)
     session.add(event)
     session.flush()
-    if _events_since_last_anchor(session) >= ANCHOR_EVERY:
-        record_anchor(session)
+    if _events_since_last_anchor(session, plan_id) >= ANCHOR_EVERY:
+        record_anchor(session, plan_id)
     return event
 
 
-def _events_since_last_anchor(session: Session) -> int:
-    anchored = session.exec(select(func.max(AuditAnchor.event_id))).one() or 0
-    return session.exec(select(func.count()).where(col(AuditEvent.id) > anchored)).one()
+def _events_since_last_anchor(session: Session, plan_id: int | None) -> int:
+    anchored = session.exec(select(func.max(AuditAnchor.event_id))
+                            .where(_in_chain(AuditAnchor.plan_id, plan_id))).one() or 0
+    return session.exec(select(func.count()).where(_in_chain(AuditEvent.plan_id, plan_id),
+                                                   col(AuditEvent.id) > anchored)).one()
 
 
-def record_anchor(session: Session) -> AuditAnchor | None:
-    """Store the current head (event id and hash); None when there are no events yet."""
-    lock_chain(session)
-    head = _head(session)
+def record_anchor(session: Session, plan_id: int | None = None) -> AuditAnchor | None:
+    """Store a chain's current head (event id and hash); None when it has no events yet."""
+    lock_chain(session, plan_id)
+    head = _head(session, plan_id)
     if head is None:
         return None
-    anchor = AuditAnchor(event_id=head.id, hash=head.hash)
+    anchor = AuditAnchor(event_id=head.id, hash=head.hash, plan_id=plan_id)
     session.add(anchor)
     session.flush()
     return anchor
@@ -144,7 +154,19 @@ class ChainReport:
 
 
 def verify_chain(session: Session) -> ChainReport:
-    """Walk the chain in id order, then check the anchors. Stops at the first problem.
+    """Every chain (each plan's, and the one of events with no plan): the first problem found in
+    any of them, in the order of the events' ids, or ok with the number of events in the table."""
+    count = _count(session)
+    chains = set(session.exec(select(AuditEvent.plan_id).distinct())) | \
+        set(session.exec(select(AuditAnchor.plan_id).distinct()))
+    problems = [r for r in (_verify_one(session, plan_id, count) for plan_id in chains) if not r.ok]
+    if problems:
+        return min(problems, key=lambda r: r.first_bad_id or 0)
+    return ChainReport(True, count)
+
+
+def _verify_one(session: Session, plan_id: int | None, total: int) -> ChainReport:
+    """Walk one chain in id order, then check its anchors. Stops at the first problem.
 
     A row whose HMAC does not match its content is "inserted" when the chain continues past it
     (the next row links to the row before it), else "edited". A row that is intact but does not
@@ -152,18 +174,20 @@ def verify_chain(session: Session) -> ChainReport:
     table, else "deleted" (the event it links to is gone).
     """
     # Anchors first: one stored meanwhile by a writer always points at an event the walk sees.
-    anchors = list(session.exec(select(AuditAnchor).order_by(col(AuditAnchor.id))))
+    anchors = list(session.exec(select(AuditAnchor).where(_in_chain(AuditAnchor.plan_id, plan_id))
+                                .order_by(col(AuditAnchor.id))))
     count, head_id, expected = 0, None, GENESIS
-    rows = session.exec(select(AuditEvent).order_by(col(AuditEvent.id)).execution_options(yield_per=1000))
+    rows = session.exec(select(AuditEvent).where(_in_chain(AuditEvent.plan_id, plan_id))
+                        .order_by(col(AuditEvent.id)).execution_options(yield_per=1000))
     current = next(rows, None)
     while current is not None:
         following = next(rows, None)  # one row of lookahead, never the whole table in memory
         problem = _link_problem(session, current, following, expected)
         if problem:
-            return ChainReport(False, _count(session), current.id, problem)
+            return ChainReport(False, total, current.id, problem)
         count, head_id, expected = count + 1, current.id, current.hash
         current = following
-    return _check_anchors(anchors, session, count, head_id)
+    return _check_anchors(anchors, session, total, head_id)
 
 
 def _link_problem(session: Session, row: AuditEvent, following: AuditEvent | None, expected: str) -> str | None:
@@ -186,7 +210,8 @@ def _check_anchors(anchors: list[AuditAnchor], session: Session, count: int, hea
         if head_id is None or anchor.event_id > head_id:
             return ChainReport(False, count, anchor.event_id, "truncated")
         event = session.get(AuditEvent, anchor.event_id)
-        if event is None or event.hash != anchor.hash or anchor.event_id < previous_event_id:
+        if event is None or event.hash != anchor.hash or anchor.event_id < previous_event_id \
+                or event.plan_id != anchor.plan_id:
             return ChainReport(False, count, anchor.event_id, "anchor_mismatch")
         previous_event_id = anchor.event_id
     return ChainReport(True, count)
