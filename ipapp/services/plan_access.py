@@ -55,27 +55,45 @@ def grant_sections(session: Session, grant_id: int) -> list[str]:
 
 
 def grant_fact(session: Session, grant: AccessGrant) -> policy.GrantFacts:
-    consents = session.exec(
-        select(Consent)
-        .join(ConsentGrant, col(ConsentGrant.consent_id) == col(Consent.id))
-        .where(ConsentGrant.grant_id == grant.id)
-    ).all()
+    return grant_facts_of(session, [grant])[grant.id]
+
+
+def grant_facts_of(session: Session, grants: list[AccessGrant]) -> dict[int, policy.GrantFacts]:
+    """The policy's facts of these grants in two queries, however many there are."""
+    ids = [g.id for g in grants]
+    if not ids:
+        return {}
+    sections: dict[int, set[str]] = {}
+    for grant_id, section in session.exec(
+        select(AccessGrantSection.grant_id, AccessGrantSection.section).where(col(AccessGrantSection.grant_id).in_(ids))
+    ):
+        sections.setdefault(grant_id, set()).add(section)
+    signed: dict[int, list[bool]] = {}  # per grant: for each signed consent, is it withdrawn?
+    for grant_id, withdrawn_at in session.exec(
+        select(ConsentGrant.grant_id, Consent.withdrawn_at)
+        .join(Consent, col(ConsentGrant.consent_id) == col(Consent.id))
+        .where(col(ConsentGrant.grant_id).in_(ids), col(Consent.signed_at).is_not(None))
+    ):
+        signed.setdefault(grant_id, []).append(withdrawn_at is not None)
     # Effective only through a signed consent that is not withdrawn.
-    signed = [c for c in consents if c.signed_at is not None]
-    return policy.GrantFacts(
-        grantee_person_id=grant.grantee_person_id,
-        sections=frozenset(Section(s) for s in grant_sections(session, grant.id)),
-        valid_from=grant.valid_from,
-        valid_until=grant.valid_until,
-        consent_signed=bool(signed),
-        consent_withdrawn=bool(signed) and all(c.withdrawn_at is not None for c in signed),
-        revoked=grant.revoked_at is not None,
-    )
+    return {
+        grant.id: policy.GrantFacts(
+            grantee_person_id=grant.grantee_person_id,
+            sections=frozenset(Section(s) for s in sections.get(grant.id, ())),
+            valid_from=grant.valid_from,
+            valid_until=grant.valid_until,
+            consent_signed=bool(signed.get(grant.id)),
+            consent_withdrawn=bool(signed.get(grant.id)) and all(signed[grant.id]),
+            revoked=grant.revoked_at is not None,
+        )
+        for grant in grants
+    }
 
 
 def _grant_facts(session: Session, plan_id: int) -> tuple[policy.GrantFacts, ...]:
-    grants = session.exec(select(AccessGrant).where(AccessGrant.plan_id == plan_id)).all()
-    return tuple(grant_fact(session, grant) for grant in grants)
+    grants = list(session.exec(select(AccessGrant).where(AccessGrant.plan_id == plan_id).order_by(col(AccessGrant.id))))
+    facts = grant_facts_of(session, grants)
+    return tuple(facts[g.id] for g in grants)
 
 
 def plan_facts(session: Session, plan: Plan) -> policy.PlanFacts:

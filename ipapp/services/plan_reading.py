@@ -26,7 +26,7 @@ from ipapp.services import audit
 from ipapp.services.plan_access import (
     AccessDenied,
     PlanContext,
-    grant_fact,
+    grant_facts_of,
     load_context,
     require,
 )
@@ -175,9 +175,16 @@ def _access_views(session: Session, ctx: PlanContext, locale: str) -> list[Acces
         .where(AccessGrant.plan_id == ctx.plan.id)
         .order_by(col(AccessGrant.valid_until))
     ).all()
+    facts = grant_facts_of(session, list(grants))
+    grantees = {g.grantee_person_id for g in grants}
+    members = {m.person_id: m for m in session.exec(
+        select(PlanMember).where(PlanMember.plan_id == ctx.plan.id, col(PlanMember.person_id).in_(grantees)))
+    } if grantees else {}
+    names = {p.id: p.full_name for p in session.exec(select(Person).where(col(Person.id).in_(grantees)))} \
+        if grantees else {}
     views = []
     for grant in grants:
-        fact = grant_fact(session, grant)
+        fact = facts[grant.id]
         section_names = ", ".join(
             translate(f"section.{s}", locale) for s in SECTION_ORDER if s in fact.sections
         )
@@ -192,15 +199,11 @@ def _access_views(session: Session, ctx: PlanContext, locale: str) -> list[Acces
             status = "awaiting_signature"
         else:
             status = "not_effective"
-        member = session.exec(
-            select(PlanMember).where(
-                PlanMember.plan_id == ctx.plan.id, PlanMember.person_id == grant.grantee_person_id
-            )
-        ).first()
+        member = members.get(grant.grantee_person_id)
         views.append(
             AccessView(
                 grant_id=grant.id,
-                person_name=_name(session, grant.grantee_person_id),
+                person_name=names.get(grant.grantee_person_id, ""),
                 relation=member.relation if member else "",
                 sections=section_names,
                 section_keys=[s for s in SECTION_ORDER if s in fact.sections],
