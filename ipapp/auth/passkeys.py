@@ -190,7 +190,8 @@ def _transports(parsed: RegistrationCredential) -> str | None:
     return ",".join(values)[:200] or None
 
 
-def _descriptor(row: PasskeyCredential) -> PublicKeyCredentialDescriptor:
+def credential_descriptor(row: PasskeyCredential) -> PublicKeyCredentialDescriptor:
+    """A stored passkey as the browser is told about it (allowCredentials, excludeCredentials)."""
     transports = []
     for value in (row.transports or "").split(","):
         try:
@@ -218,7 +219,7 @@ def registration_options(account_id: int) -> str:
         existing = session.exec(
             select(PasskeyCredential).where(PasskeyCredential.account_id == account_id)
         ).all()
-        exclude = [_descriptor(row) for row in existing]
+        exclude = [credential_descriptor(row) for row in existing]
     name = person.full_name.strip() if person is not None else ""
     challenge = challenges.issue("register", account_id)
     options = generate_registration_options(

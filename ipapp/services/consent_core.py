@@ -15,8 +15,6 @@ from webauthn.helpers import (
 )
 from webauthn.helpers.structs import (
     AuthenticationCredential,
-    AuthenticatorTransport,
-    PublicKeyCredentialDescriptor,
 )
 
 from ipapp import policy
@@ -28,7 +26,6 @@ from ipapp.domain.vocabulary import AccountStatus, SignedAs
 from ipapp.models import (
     Account,
     Consent,
-    PasskeyCredential,
     Person,
 )
 
@@ -236,15 +233,6 @@ def _signed_as(decision: policy.Decision) -> str:
         return SignedAs.GUARDIAN.value
     raise RuntimeError(f"signing allowed as {decision.acting_as!r}")
 
-
-def _descriptor(row: PasskeyCredential) -> PublicKeyCredentialDescriptor:
-    transports = []
-    for value in (row.transports or "").split(","):
-        try:
-            transports.append(AuthenticatorTransport(value))
-        except ValueError:
-            pass  # an empty or retired transport name is only a hint
-    return PublicKeyCredentialDescriptor(id=row.credential_id, transports=transports or None)
 
 def _stored_nonce(value: object) -> bytes | None:
     if not isinstance(value, str):

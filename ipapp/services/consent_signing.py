@@ -21,7 +21,7 @@ from webauthn.helpers.structs import (
 
 from ipapp import policy
 from ipapp.auth import challenges
-from ipapp.auth.passkeys import CEREMONY_TIMEOUT_MS, user_handle
+from ipapp.auth.passkeys import CEREMONY_TIMEOUT_MS, credential_descriptor, user_handle
 from ipapp.config import settings
 from ipapp import live
 from ipapp.live.changes import CHANGED
@@ -55,7 +55,6 @@ from ipapp.services.consent_core import (
     _client_data,
     _signer_account,
     _signed_as,
-    _descriptor,
     _stored_nonce,
 )
 
@@ -93,7 +92,7 @@ def signing_options(
         ).all()
         if not own:
             raise _refuse("no_passkey", f"account {account.id} has no passkey")
-        allow = [_descriptor(row) for row in own]
+        allow = [credential_descriptor(row) for row in own]
         document, consent_row_id = consent.document, consent.id
 
     nonce = secrets.token_bytes(NONCE_BYTES)
