@@ -263,13 +263,22 @@ def consents_needing_renewal(plan_id: object, now: datetime) -> list[int]:
         plan = session.get(Plan, plan_id)
         if plan is None:
             return []
-        facts = plan_facts(session, plan)
-        consents = session.exec(
-            select(Consent)
-            .where(Consent.plan_id == plan.id, col(Consent.signed_at).is_not(None),
-                   col(Consent.withdrawn_at).is_(None))
-            .order_by(col(Consent.version))
-        ).all()
+        return needing_renewal_in(session, plan.id, plan_facts(session, plan), now)
+
+
+def renewal_needed_in(session: Session, ctx: PlanContext) -> bool:
+    """renewal_needed inside the caller's transaction, with the plan already loaded."""
+    require(session, ctx, policy.Action.MANAGE_SHARING, None, target="renewal", reading=True)
+    return bool(needing_renewal_in(session, ctx.plan.id, ctx.facts, ctx.now))
+
+
+def needing_renewal_in(session: Session, plan_id: int, facts: policy.PlanFacts, now: datetime) -> list[int]:
+    consents = session.exec(
+        select(Consent)
+        .where(Consent.plan_id == plan_id, col(Consent.signed_at).is_not(None),
+               col(Consent.withdrawn_at).is_(None))
+        .order_by(col(Consent.version))
+    ).all()
     newest_standing = max((c.version for c in consents), default=0)
     needing = []
     for consent in consents:

@@ -5,7 +5,7 @@ dealt with (`lapse_chosen_at`): no more reminders, and a second tap is refused."
 from dataclasses import dataclass
 from datetime import timedelta
 
-from sqlmodel import col, select
+from sqlmodel import Session, col, select
 
 from ipapp import policy
 from ipapp.db import transaction
@@ -21,7 +21,7 @@ from ipapp.services.grants import (
     may_give,
     sharing_context,
 )
-from ipapp.services.plan_access import grant_fact
+from ipapp.services.plan_access import PlanContext, grant_fact, grant_facts_of, require
 
 REMIND_BEFORE = timedelta(days=14)
 RENEW_MONTHS = "3m"
@@ -41,25 +41,40 @@ def ending_soon(actor_person_id: int | None, plan_id: object, locale: str) -> li
     them lapse."""
     with transaction() as session:
         ctx = sharing_context(session, actor_person_id, plan_id, "ending_soon", reading=True)
-        soon = []
-        for grant in session.exec(
-            select(AccessGrant).where(AccessGrant.plan_id == ctx.plan.id, AccessGrant.valid_until > ctx.now,
-                                      AccessGrant.valid_until <= ctx.now + REMIND_BEFORE,
-                                      col(AccessGrant.lapse_chosen_at).is_(None))
-            .order_by(col(AccessGrant.valid_until))
-        ):
-            fact = grant_fact(session, grant)
-            if fact not in policy.effective_grants(ctx.facts, grant.grantee_person_id, ctx.now):
-                continue
-            last_day = to_oslo(grant.valid_until - timedelta(microseconds=1)).date()
-            soon.append(EndingSoon(
-                grant_id=grant.id,
-                person_name=session.get(Person, grant.grantee_person_id).full_name,
-                sections=", ".join(translate(f"section.{s.value}", locale) for s in Section if s in fact.sections),
-                last_day=format_date(last_day, locale),
-                days_left=days_until(last_day, ctx.now),
-            ))
-        return soon
+        return _ending_soon(session, ctx, locale)
+
+
+def ending_soon_in(session: Session, ctx: PlanContext, locale: str) -> list[EndingSoon]:
+    """ending_soon inside the caller's transaction, with the plan already loaded."""
+    require(session, ctx, policy.Action.MANAGE_SHARING, None, target="ending_soon", reading=True)
+    return _ending_soon(session, ctx, locale)
+
+
+def _ending_soon(session: Session, ctx: PlanContext, locale: str) -> list[EndingSoon]:
+    grants = list(session.exec(
+        select(AccessGrant).where(AccessGrant.plan_id == ctx.plan.id, AccessGrant.valid_until > ctx.now,
+                                  AccessGrant.valid_until <= ctx.now + REMIND_BEFORE,
+                                  col(AccessGrant.lapse_chosen_at).is_(None))
+        .order_by(col(AccessGrant.valid_until))
+    ))
+    facts = grant_facts_of(session, grants)
+    grantees = {g.grantee_person_id for g in grants}
+    names = {p.id: p.full_name for p in session.exec(select(Person).where(col(Person.id).in_(grantees)))} \
+        if grantees else {}
+    soon = []
+    for grant in grants:
+        fact = facts[grant.id]
+        if fact not in policy.effective_grants(ctx.facts, grant.grantee_person_id, ctx.now):
+            continue
+        last_day = to_oslo(grant.valid_until - timedelta(microseconds=1)).date()
+        soon.append(EndingSoon(
+            grant_id=grant.id,
+            person_name=names.get(grant.grantee_person_id, ""),
+            sections=", ".join(translate(f"section.{s.value}", locale) for s in Section if s in fact.sections),
+            last_day=format_date(last_day, locale),
+            days_left=days_until(last_day, ctx.now),
+        ))
+    return soon
 
 
 def _ending_not_dealt_with(session, ctx, grant_id: object) -> AccessGrant:

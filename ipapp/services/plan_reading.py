@@ -232,37 +232,41 @@ def _readable(ctx: PlanContext, section: Section) -> bool:
 
 def read_overview(person_id: int | None, plan_id: object, locale: str) -> OverviewView:
     """The overview: goals, the next meeting, messages awaiting reply, who can see the plan."""
-    now = utcnow()
     with transaction() as session:
-        ctx = load_context(session, person_id, plan_id, now)
-        header = _header(session, ctx)
-        if not header.readable_sections:
-            _deny_whole_plan(session, ctx, "overview")
-        goals = _goals(session, ctx, locale) if _readable(ctx, Section.GOALS) else []
-        next_meeting = None
-        if _readable(ctx, Section.MEETINGS):
-            require(session, ctx, policy.Action.READ, Section.MEETINGS, target="next_meeting")
-            upcoming = session.exec(
-                select(Meeting)
-                .where(Meeting.plan_id == ctx.plan.id, Meeting.ends_at > now)
-                .order_by(col(Meeting.starts_at))
-            ).first()
-            next_meeting = _meeting_views(session, [upcoming], now, locale)[0] if upcoming else None
-        awaiting = 0
-        if _readable(ctx, Section.MESSAGES):
-            require(session, ctx, policy.Action.READ, Section.MESSAGES, target="awaiting_reply")
-            awaiting = _threads_awaiting_reply(session, ctx)
-        # The overview answers "who can see my plan": current grants only (ended ones are on Deling).
-        access = [a for a in _access_views(session, ctx, locale) if a.is_revocable] \
-            if header.may_manage_sharing else []
-        return OverviewView(
-            header=header,
-            goals=goals,
-            next_meeting=next_meeting,
-            threads_awaiting_reply=awaiting,
-            access=access,
-            next_review=format_date(ctx.plan.next_review_on, locale),
-        )
+        return overview_in(session, load_context(session, person_id, plan_id, utcnow()), locale)
+
+
+def overview_in(session: Session, ctx: PlanContext, locale: str) -> OverviewView:
+    """read_overview inside the caller's transaction, with the plan already loaded."""
+    now = ctx.now
+    header = _header(session, ctx)
+    if not header.readable_sections:
+        _deny_whole_plan(session, ctx, "overview")
+    goals = _goals(session, ctx, locale) if _readable(ctx, Section.GOALS) else []
+    next_meeting = None
+    if _readable(ctx, Section.MEETINGS):
+        require(session, ctx, policy.Action.READ, Section.MEETINGS, target="next_meeting")
+        upcoming = session.exec(
+            select(Meeting)
+            .where(Meeting.plan_id == ctx.plan.id, Meeting.ends_at > now)
+            .order_by(col(Meeting.starts_at))
+        ).first()
+        next_meeting = _meeting_views(session, [upcoming], now, locale)[0] if upcoming else None
+    awaiting = 0
+    if _readable(ctx, Section.MESSAGES):
+        require(session, ctx, policy.Action.READ, Section.MESSAGES, target="awaiting_reply")
+        awaiting = _threads_awaiting_reply(session, ctx)
+    # The overview answers "who can see my plan": current grants only (ended ones are on Deling).
+    access = [a for a in _access_views(session, ctx, locale) if a.is_revocable] \
+        if header.may_manage_sharing else []
+    return OverviewView(
+        header=header,
+        goals=goals,
+        next_meeting=next_meeting,
+        threads_awaiting_reply=awaiting,
+        access=access,
+        next_review=format_date(ctx.plan.next_review_on, locale),
+    )
 
 
 def read_header(person_id: int | None, plan_id: object) -> PlanHeader:
@@ -382,11 +386,15 @@ def access_watch(person_id: int | None, plan_id: object) -> tuple[tuple, datetim
     clock alone, so an open page is re-checked then instead of polling. Not a read of content,
     so nothing is audited."""
     with transaction() as session:
-        now = utcnow()
         try:
-            ctx = load_context(session, person_id, plan_id, now)
+            ctx = load_context(session, person_id, plan_id, utcnow())
         except AccessDenied:
             return (), None
-        sharing = ctx.decide(policy.Action.MANAGE_SHARING, None).allowed
-        fingerprint = (tuple(s for s in SECTION_ORDER if s in ctx.readable), sharing)
-        return fingerprint, policy.next_change_at(ctx.facts, now)
+        return watch_in(ctx)
+
+
+def watch_in(ctx: PlanContext) -> tuple[tuple, datetime | None]:
+    """access_watch for a plan already loaded."""
+    sharing = ctx.decide(policy.Action.MANAGE_SHARING, None).allowed
+    fingerprint = (tuple(s for s in SECTION_ORDER if s in ctx.readable), sharing)
+    return fingerprint, policy.next_change_at(ctx.facts, ctx.now)

@@ -8,7 +8,7 @@ import reflex as rx
 from ipapp import live
 from ipapp.domain.ids import parse_id
 from ipapp.models import utcnow
-from ipapp.services import consents, grant_endings, plan_reading
+from ipapp.services import grant_endings, overview_page, plan_reading
 from ipapp.services.plan_access import AccessDenied
 from ipapp.services.views import (
     AccessView,
@@ -123,22 +123,22 @@ class PlanState(SessionState):
         if (redirect := self._start()) is not None or self.loaded:
             return redirect
         try:
-            overview = plan_reading.read_overview(self._person_id, self._plan_id, self.lang)
+            page = overview_page.open_overview(self._person_id, self._plan_id, self.lang)
         except AccessDenied as denied:
             self.header = None
             self._denied(denied)
             return self._finish("load_overview")
+        overview = page.overview
         self.header = overview.header
         self.goals = overview.goals
         self.next_meeting = overview.next_meeting
         self.threads_awaiting_reply = overview.threads_awaiting_reply
         self.access = overview.access
         self.next_review = overview.next_review
-        sharing = overview.header.may_manage_sharing
-        self.ending_soon = grant_endings.ending_soon(self._person_id, self._plan_id, self.lang) if sharing else []
-        self.renewal_needed = sharing and consents.renewal_needed(self._person_id, self._plan_id)
+        self.ending_soon = page.ending_soon
+        self.renewal_needed = page.renewal_needed
         self.loaded = True
-        return self._finish("load_overview")
+        return self._finish("load_overview", (page.fingerprint, page.next_change_at))
 
     @rx.event
     @endpoint("signed_in")
@@ -205,10 +205,11 @@ class PlanState(SessionState):
         self.loaded = True
         return self._finish(f"load_{name}")
 
-    def _finish(self, loader: str) -> list:
-        """End of a page load: remember the page and the viewer's access, and watch this tab."""
+    def _finish(self, loader: str, watch: tuple | None = None) -> list:
+        """End of a page load: remember the page and the viewer's access (`watch`, when the
+        page's read already had it), and watch this tab."""
         self._loader = loader
-        self._fingerprint, self._next_change_at = plan_reading.access_watch(self._person_id, self._plan_id)
+        self._fingerprint, self._next_change_at = watch or plan_reading.access_watch(self._person_id, self._plan_id)
         events = [self._set_html_lang()]
         if not tabs.watching(self.router.session.client_token):
             events.append(PlanState.watch_access)

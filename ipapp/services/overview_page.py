@@ -1,0 +1,41 @@
+"""Opening the overview in one transaction: the plan and the reader's standing are loaded once
+for everything the page shows - the overview itself, the owner's reminders of access ending soon
+and of consents to sign anew, and what the open page must watch for."""
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from ipapp import policy
+from ipapp.db import transaction
+from ipapp.models import utcnow
+from ipapp.services.consents import renewal_needed_in
+from ipapp.services.grant_endings import EndingSoon, ending_soon_in
+from ipapp.services.plan_access import load_context
+from ipapp.services.plan_reading import overview_in, watch_in
+from ipapp.services.views import OverviewView
+
+
+@dataclass(frozen=True)
+class OverviewPage:
+    overview: OverviewView
+    ending_soon: list[EndingSoon]
+    renewal_needed: bool
+    fingerprint: tuple  # what the reader may open (plan_reading.access_watch)
+    next_change_at: datetime | None
+
+
+def open_overview(person_id: int | None, plan_id: object, locale: str) -> OverviewPage:
+    """AccessDenied as read_overview raises it; the reminders only for whoever manages sharing,
+    asked of the policy and audited as before."""
+    with transaction() as session:
+        ctx = load_context(session, person_id, plan_id, utcnow())
+        overview = overview_in(session, ctx, locale)
+        sharing = ctx.decide(policy.Action.MANAGE_SHARING, None).allowed
+        fingerprint, next_change_at = watch_in(ctx)
+        return OverviewPage(
+            overview=overview,
+            ending_soon=ending_soon_in(session, ctx, locale) if sharing else [],
+            renewal_needed=sharing and renewal_needed_in(session, ctx),
+            fingerprint=fingerprint,
+            next_change_at=next_change_at,
+        )
