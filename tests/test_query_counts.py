@@ -1,6 +1,6 @@
 """A page's read is a fixed number of queries whatever the plan's size (no N+1): counted at the
 engine while the plan grows from the demo plan to one with 40 more meetings (4 invitees each) and
-12 more people with access."""
+12 more people with access and 8 more message threads."""
 
 from contextlib import contextmanager
 from datetime import timedelta
@@ -17,6 +17,8 @@ from ipapp.models import (
     Contact,
     Meeting,
     MeetingInvitee,
+    Message,
+    MessageThread,
     Person,
     utcnow,
 )
@@ -74,10 +76,22 @@ def _share_widely(plan_id: int, owner_id: int, people: int) -> None:
                              ConsentGrant(consent_id=consent.id, grant_id=grant.id)])
 
 
+def _talk(plan_id: int, people: list[int], threads: int) -> None:
+    """More threads, five messages each, between the owner and the coordinator."""
+    with db.transaction() as session:
+        for n in range(threads):
+            thread = MessageThread(plan_id=plan_id, subject=f"Tråd {n}", created_by_person_id=people[0])
+            session.add(thread)
+            session.flush()
+            session.add_all([Message(thread_id=thread.id, sender_person_id=people[k % 2], body=f"Melding {k}")
+                             for k in range(5)])
+
+
 def _reads(cast) -> dict[str, int]:
     counts = {}
     for name, read in (("meetings", lambda: plan_reading.read_meetings(cast.owner_id, cast.plan_id, "nb")),
-                       ("overview", lambda: plan_reading.read_overview(cast.owner_id, cast.plan_id, "nb"))):
+                       ("overview", lambda: plan_reading.read_overview(cast.owner_id, cast.plan_id, "nb")),
+                       ("threads", lambda: plan_reading.read_threads(cast.owner_id, cast.plan_id, "nb"))):
         with counted() as statements:
             read()
         counts[name] = len(statements)
@@ -89,6 +103,7 @@ def test_reading_meetings_and_the_overview_does_not_grow_with_the_plan(demo_cast
     upcoming, past = plan_reading.read_meetings(demo_cast.owner_id, demo_cast.plan_id, "nb")
     _grow(demo_cast.plan_id, demo_cast.coordinator_id, [demo_cast.guardian_id, demo_cast.next_of_kin_id], 40)
     _share_widely(demo_cast.plan_id, demo_cast.owner_id, 12)
+    _talk(demo_cast.plan_id, [demo_cast.owner_id, demo_cast.coordinator_id], 8)
     after = _reads(demo_cast)
     print(f"queries per read: {after}")
     assert after == before, f"queries grew with the plan: {before} -> {after}"
@@ -96,5 +111,8 @@ def test_reading_meetings_and_the_overview_does_not_grow_with_the_plan(demo_cast
     assert len(grown_upcoming) + len(grown_past) == len(upcoming) + len(past) + 40
     overview = plan_reading.read_overview(demo_cast.owner_id, demo_cast.plan_id, "nb")
     assert sum(a.person_name.startswith("Leser") for a in overview.access) == 12
+    threads = plan_reading.read_threads(demo_cast.owner_id, demo_cast.plan_id, "nb")
+    grown = [t for t in threads if t.subject.startswith("Tråd ")]
+    assert len(grown) == 8 and all(len(t.messages) == 5 and all(m.sender_name for m in t.messages) for t in grown)
     assert all(len(m.invitees) == 4 and all(i.name for i in m.invitees)
                for m in grown_upcoming + grown_past if m.title.startswith("Møte "))

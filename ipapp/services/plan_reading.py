@@ -1,5 +1,6 @@
 """Reading a plan for a person: each section only if the policy allows it, each read audited."""
 
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from sqlmodel import Session, col, select
@@ -48,11 +49,6 @@ SECTION_ORDER = [s.value for s in Section]
 
 def _phone_href(phone: str | None) -> str:
     return "tel:" + "".join(ch for ch in phone if ch in "0123456789+") if phone else ""
-
-
-def _name(session: Session, person_id: int | None) -> str:
-    person = session.get(Person, person_id) if person_id else None
-    return person.full_name if person else ""
 
 
 def _header(session: Session, ctx: PlanContext) -> PlanHeader:
@@ -155,18 +151,18 @@ def _meeting_views(session: Session, meetings: list[Meeting], now: datetime, loc
 
 
 def _threads_awaiting_reply(session: Session, ctx: PlanContext) -> int:
-    """Threads whose last message is from the owner's side: the coordinator has yet to answer."""
+    """Threads whose last message is from the owner's side: the coordinator has yet to answer.
+    One query: the messages of the plan's threads, newest last, keeping each thread's last."""
     coordinator = ctx.facts.coordinator_person_id
-    count = 0
-    for thread in session.exec(select(MessageThread).where(MessageThread.plan_id == ctx.plan.id)):
-        last = session.exec(
-            select(Message)
-            .where(Message.thread_id == thread.id)
-            .order_by(col(Message.sent_at).desc(), col(Message.id).desc())
-        ).first()
-        if last and last.sender_person_id != coordinator:
-            count += 1
-    return count
+    last_sender: dict[int, int] = {}
+    for thread_id, sender in session.exec(
+        select(Message.thread_id, Message.sender_person_id)
+        .join(MessageThread, col(MessageThread.id) == col(Message.thread_id))
+        .where(MessageThread.plan_id == ctx.plan.id)
+        .order_by(col(Message.sent_at), col(Message.id))
+    ):
+        last_sender[thread_id] = sender
+    return sum(1 for sender in last_sender.values() if sender != coordinator)
 
 
 def _access_views(session: Session, ctx: PlanContext, locale: str) -> list[AccessView]:
@@ -269,115 +265,160 @@ def overview_in(session: Session, ctx: PlanContext, locale: str) -> OverviewView
     )
 
 
-def read_header(person_id: int | None, plan_id: object) -> PlanHeader:
-    """Whose plan this is and what the viewer may open; denied when they may open nothing."""
+def _in_transaction(person_id: int | None, plan_id: object, read_in, *args):
+    with transaction() as session:
+        return read_in(session, load_context(session, person_id, plan_id, utcnow()), *args)
+
+
+@dataclass(frozen=True)
+class SectionPage:
+    header: PlanHeader
+    content: object  # what the section's reader returned; None when it was refused
+    denied: AccessDenied | None  # the section's refusal (already audited)
+    watch: tuple[tuple, datetime | None]  # as access_watch
+
+
+def open_section(person_id: int | None, plan_id: object, read_in, *args) -> SectionPage:
+    """A page of one section in one transaction: the header (AccessDenied when the viewer may
+    open nothing of the plan), the section through `read_in(session, ctx, *args)` (one of the
+    *_in readers below; its refusal is kept, audited, in `denied`), and what the tab watches."""
     with transaction() as session:
         ctx = load_context(session, person_id, plan_id, utcnow())
-        header = _header(session, ctx)
-        if not header.readable_sections and not header.may_manage_sharing:
-            _deny_whole_plan(session, ctx, "header")
-        return header
+        header = header_in(session, ctx)
+        try:
+            content, denied = read_in(session, ctx, *args), None
+        except AccessDenied as refused:
+            content, denied = None, refused
+        return SectionPage(header, content, denied, watch_in(ctx))
+
+
+def read_header(person_id: int | None, plan_id: object) -> PlanHeader:
+    """Whose plan this is and what the viewer may open; denied when they may open nothing."""
+    return _in_transaction(person_id, plan_id, header_in)
+
+
+def header_in(session: Session, ctx: PlanContext) -> PlanHeader:
+    header = _header(session, ctx)
+    if not header.readable_sections and not header.may_manage_sharing:
+        _deny_whole_plan(session, ctx, "header")
+    return header
 
 
 def read_goal(person_id: int | None, plan_id: object, goal_id: object, locale: str) -> GoalView:
-    with transaction() as session:
-        ctx = load_context(session, person_id, plan_id, utcnow())
-        if not isinstance(goal_id, int) or isinstance(goal_id, bool):
-            raise AccessDenied("bad_goal_id")
-        goal = session.get(Goal, goal_id)
-        # A goal of another plan is treated exactly like a missing one: nothing leaks.
-        if goal is None or goal.plan_id != ctx.plan.id:
-            raise AccessDenied("no_such_goal")
-        require(session, ctx, policy.Action.READ, Section.GOALS, target=f"goal:{goal.id}")
-        return _goal_view(session, ctx, goal, locale)
+    return _in_transaction(person_id, plan_id, goal_in, goal_id, locale)
+
+
+def goal_in(session: Session, ctx: PlanContext, goal_id: object, locale: str) -> GoalView:
+    if not isinstance(goal_id, int) or isinstance(goal_id, bool):
+        raise AccessDenied("bad_goal_id")
+    goal = session.get(Goal, goal_id)
+    # A goal of another plan is treated exactly like a missing one: nothing leaks.
+    if goal is None or goal.plan_id != ctx.plan.id:
+        raise AccessDenied("no_such_goal")
+    require(session, ctx, policy.Action.READ, Section.GOALS, target=f"goal:{goal.id}")
+    return _goal_view(session, ctx, goal, locale)
 
 
 def read_contacts(person_id: int | None, plan_id: object, locale: str) -> list[ContactView]:
-    with transaction() as session:
-        ctx = load_context(session, person_id, plan_id, utcnow())
-        require(session, ctx, policy.Action.READ, Section.CONTACTS, target="contacts")
-        contacts = session.exec(
-            select(Contact).where(Contact.plan_id == ctx.plan.id).order_by(col(Contact.position))
-        ).all()
-        return [
-            ContactView(
-                id=c.id,
-                name=c.name,
-                role_label=translate(f"contact.role.{c.role}", locale),
-                title=c.title,
-                organisation=c.organisation,
-                phone=c.phone or "",
-                phone_href=_phone_href(c.phone),
-                email=c.email or "",
-                email_href=f"mailto:{c.email}" if c.email else "",
-            )
-            for c in contacts
-        ]
+    return _in_transaction(person_id, plan_id, contacts_in, locale)
+
+
+def contacts_in(session: Session, ctx: PlanContext, locale: str) -> list[ContactView]:
+    require(session, ctx, policy.Action.READ, Section.CONTACTS, target="contacts")
+    contacts = session.exec(
+        select(Contact).where(Contact.plan_id == ctx.plan.id).order_by(col(Contact.position))
+    ).all()
+    return [
+        ContactView(
+            id=c.id,
+            name=c.name,
+            role_label=translate(f"contact.role.{c.role}", locale),
+            title=c.title,
+            organisation=c.organisation,
+            phone=c.phone or "",
+            phone_href=_phone_href(c.phone),
+            email=c.email or "",
+            email_href=f"mailto:{c.email}" if c.email else "",
+        )
+        for c in contacts
+    ]
 
 
 def read_meetings(
     person_id: int | None, plan_id: object, locale: str
 ) -> tuple[list[MeetingView], list[MeetingView]]:
     """Upcoming meetings (soonest first) and past ones (latest first)."""
-    now = utcnow()
-    with transaction() as session:
-        ctx = load_context(session, person_id, plan_id, now)
-        require(session, ctx, policy.Action.READ, Section.MEETINGS, target="meetings")
-        meetings = session.exec(
-            select(Meeting).where(Meeting.plan_id == ctx.plan.id).order_by(col(Meeting.starts_at))
-        ).all()
-        views = _meeting_views(session, list(meetings), now, locale)
-        upcoming = [v for m, v in zip(meetings, views) if m.ends_at > now]
-        past = [v for m, v in zip(meetings, views) if m.ends_at <= now]
-        return upcoming, list(reversed(past))
+    return _in_transaction(person_id, plan_id, meetings_in, locale)
+
+
+def meetings_in(session: Session, ctx: PlanContext, locale: str) -> tuple[list[MeetingView], list[MeetingView]]:
+    now = ctx.now
+    require(session, ctx, policy.Action.READ, Section.MEETINGS, target="meetings")
+    meetings = session.exec(
+        select(Meeting).where(Meeting.plan_id == ctx.plan.id).order_by(col(Meeting.starts_at))
+    ).all()
+    views = _meeting_views(session, list(meetings), now, locale)
+    upcoming = [v for m, v in zip(meetings, views) if m.ends_at > now]
+    past = [v for m, v in zip(meetings, views) if m.ends_at <= now]
+    return upcoming, list(reversed(past))
 
 
 def read_threads(person_id: int | None, plan_id: object, locale: str) -> list[ThreadView]:
-    now = utcnow()
-    with transaction() as session:
-        ctx = load_context(session, person_id, plan_id, now)
-        require(session, ctx, policy.Action.READ, Section.MESSAGES, target="threads")
-        coordinator = ctx.facts.coordinator_person_id
-        views = []
-        threads = session.exec(
-            select(MessageThread)
-            .where(MessageThread.plan_id == ctx.plan.id)
-            .order_by(col(MessageThread.created_at).desc())
-        ).all()
-        for thread in threads:
-            messages = session.exec(
-                select(Message)
-                .where(Message.thread_id == thread.id)
-                .order_by(col(Message.sent_at), col(Message.id))
-            ).all()
-            views.append(
-                ThreadView(
-                    id=thread.id,
-                    subject=thread.subject,
-                    awaiting_reply=bool(messages) and messages[-1].sender_person_id != coordinator,
-                    messages=[
-                        MessageView(
-                            id=m.id,
-                            sender_name=_name(session, m.sender_person_id),
-                            sent=format_when(m.sent_at, now, locale),
-                            body=m.body,
-                            from_me=m.sender_person_id == person_id,
-                        )
-                        for m in messages
-                    ],
-                )
+    return _in_transaction(person_id, plan_id, threads_in, locale)
+
+
+def threads_in(session: Session, ctx: PlanContext, locale: str) -> list[ThreadView]:
+    """The plan's threads, newest first, with their messages: three queries however many."""
+    require(session, ctx, policy.Action.READ, Section.MESSAGES, target="threads")
+    coordinator = ctx.facts.coordinator_person_id
+    threads = session.exec(
+        select(MessageThread)
+        .where(MessageThread.plan_id == ctx.plan.id)
+        .order_by(col(MessageThread.created_at).desc())
+    ).all()
+    thread_ids = [t.id for t in threads]
+    messages = session.exec(
+        select(Message).where(col(Message.thread_id).in_(thread_ids)).order_by(col(Message.sent_at), col(Message.id))
+    ).all() if thread_ids else []
+    senders = {m.sender_person_id for m in messages}
+    names = {p.id: p.full_name for p in session.exec(select(Person).where(col(Person.id).in_(senders)))} \
+        if senders else {}
+    by_thread: dict[int, list[Message]] = {}
+    for message in messages:
+        by_thread.setdefault(message.thread_id, []).append(message)
+    views = []
+    for thread in threads:
+        in_thread = by_thread.get(thread.id, [])
+        views.append(
+            ThreadView(
+                id=thread.id,
+                subject=thread.subject,
+                awaiting_reply=bool(in_thread) and in_thread[-1].sender_person_id != coordinator,
+                messages=[
+                    MessageView(
+                        id=m.id,
+                        sender_name=names.get(m.sender_person_id, ""),
+                        sent=format_when(m.sent_at, ctx.now, locale),
+                        body=m.body,
+                        from_me=m.sender_person_id == ctx.actor.person_id,
+                    )
+                    for m in in_thread
+                ],
             )
-        return views
+        )
+    return views
 
 
 def read_access(person_id: int | None, plan_id: object, locale: str) -> list[AccessView]:
     """Everyone with access or a pending grant: only for those who manage sharing."""
-    with transaction() as session:
-        ctx = load_context(session, person_id, plan_id, utcnow())
-        require(
-            session, ctx, policy.Action.MANAGE_SHARING, None, target="access_list", reading=True
-        )
-        return _access_views(session, ctx, locale)
+    return _in_transaction(person_id, plan_id, access_in, locale)
+
+
+def access_in(session: Session, ctx: PlanContext, locale: str) -> list[AccessView]:
+    require(
+        session, ctx, policy.Action.MANAGE_SHARING, None, target="access_list", reading=True
+    )
+    return _access_views(session, ctx, locale)
 
 
 def access_watch(person_id: int | None, plan_id: object) -> tuple[tuple, datetime | None]:

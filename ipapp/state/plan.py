@@ -108,15 +108,6 @@ class PlanState(SessionState):
         self.error = self._text("error.not_available")
         self.loaded = True
 
-    def _load_header(self) -> bool:
-        try:
-            self.header = plan_reading.read_header(self._person_id, self._plan_id)
-            return True
-        except AccessDenied as denied:
-            self.header = None
-            self._denied(denied)
-            return False
-
     @rx.event
     @endpoint("signed_in")
     def load_overview(self):
@@ -157,53 +148,53 @@ class PlanState(SessionState):
     @rx.event
     @endpoint("signed_in")
     def load_goal(self):
-        if (redirect := self._start()) is not None or self.loaded:
-            return redirect
         self.goal = None
         goal_id = _parse_id(self.router._page.params.get("goal_id"))
-        if self._load_header():
-            try:
-                self.goal = plan_reading.read_goal(self._person_id, self._plan_id, goal_id, self.lang)
-            except AccessDenied as denied:
-                self._denied(denied)
-        self.loaded = True
-        return self._finish("load_goal")
+        return self._load_section("goal", plan_reading.goal_in, goal_id)
 
     @rx.event
     @endpoint("signed_in")
     def load_contacts(self):
-        return self._load_section("contacts", plan_reading.read_contacts)
+        return self._load_section("contacts", plan_reading.contacts_in)
 
     @rx.event
     @endpoint("signed_in")
     def load_meetings(self):
-        return self._load_section("meetings", plan_reading.read_meetings)
+        return self._load_section("meetings", plan_reading.meetings_in)
 
     @rx.event
     @endpoint("signed_in")
     def load_threads(self):
-        return self._load_section("threads", plan_reading.read_threads)
+        return self._load_section("threads", plan_reading.threads_in)
 
     @rx.event
     @endpoint("signed_in")
     def load_access(self):
-        return self._load_section("access", plan_reading.read_access)
+        return self._load_section("access", plan_reading.access_in)
 
-    def _load_section(self, name: str, reader):
+    def _load_section(self, name: str, read_in, *args):
+        """One section's page in one transaction (plan_reading.open_section): the header, the
+        section through `read_in`, and what the tab watches."""
         if (redirect := self._start()) is not None or self.loaded:
             return redirect
-        if self._load_header():
-            try:
-                result = reader(self._person_id, self._plan_id, self.lang)
-            except AccessDenied as denied:
-                result = None
-                self._denied(denied)
-            if name == "meetings":
-                self.upcoming_meetings, self.past_meetings = result or ([], [])
-            else:
-                setattr(self, name, result or [])
+        try:
+            page = plan_reading.open_section(self._person_id, self._plan_id, read_in, *args, self.lang)
+        except AccessDenied as denied:  # the viewer may open nothing of this plan
+            self.header = None
+            self._denied(denied)
+            self.loaded = True
+            return self._finish(f"load_{name}")
+        self.header = page.header
+        if page.denied is not None:
+            self._denied(page.denied)
+        if name == "meetings":
+            self.upcoming_meetings, self.past_meetings = page.content or ([], [])
+        elif name == "goal":
+            self.goal = page.content
+        else:
+            setattr(self, name, page.content or [])
         self.loaded = True
-        return self._finish(f"load_{name}")
+        return self._finish(f"load_{name}", page.watch)
 
     def _finish(self, loader: str, watch: tuple | None = None) -> list:
         """End of a page load: remember the page and the viewer's access (`watch`, when the
