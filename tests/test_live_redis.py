@@ -44,7 +44,10 @@ def test_a_revoke_on_one_worker_reaches_a_tab_on_another(demo_cast, redis_url):
             assert await other_plan.next(0.3) is None
             return heard
 
-    assert asyncio.run(scenario()) == {"kind": "access", "topic": f"plan:{plan_id}"}
+    try:
+        assert asyncio.run(scenario()) == {"kind": "access", "topic": f"plan:{plan_id}"}
+    finally:
+        worker_a.close(), worker_b.close()
 
 
 def test_published_events_are_json_and_a_burst_arrives_whole(redis_url):
@@ -60,4 +63,7 @@ def test_published_events_are_json_and_a_burst_arrives_whole(redis_url):
                 got.append(item["sessions"][0])
             return got
 
-    assert asyncio.run(scenario()) == list(range(50))
+    try:
+        assert asyncio.run(scenario()) == list(range(50))
+    finally:
+        sender.close(), receiver.close()

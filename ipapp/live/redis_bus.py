@@ -24,6 +24,8 @@ class RedisBus:
         self._local = MemoryBus()
         self._listener: threading.Thread | None = None
         self._start_lock = threading.Lock()
+        self._closed = threading.Event()
+        self._pubsub = None
 
     def publish(self, topic: str, event: dict) -> None:
         self._redis.publish(CHANNEL_PREFIX + topic, json.dumps(event))
@@ -38,10 +40,16 @@ class RedisBus:
                 self._listener = threading.Thread(target=self._listen, name="ipapp-live-redis", daemon=True)
                 self._listener.start()
 
+    def close(self) -> None:
+        """Stop listening (a worker shutting down, or a test that is done with its server)."""
+        self._closed.set()
+        if self._pubsub is not None:
+            self._pubsub.close()
+
     def _listen(self) -> None:
-        while True:
+        while not self._closed.is_set():
             try:
-                pubsub = self._redis.pubsub(ignore_subscribe_messages=True)
+                pubsub = self._pubsub = self._redis.pubsub(ignore_subscribe_messages=True)
                 pubsub.psubscribe(CHANNEL_PREFIX + "*")
                 for message in pubsub.listen():
                     channel = message["channel"].decode()
@@ -49,6 +57,8 @@ class RedisBus:
                     self._local.deliver_local(channel.removeprefix(CHANNEL_PREFIX),
                                               data.decode() if isinstance(data, bytes) else data)
             except Exception as problem:  # Redis restarted: listen again, say so once a try
+                if self._closed.is_set():
+                    return
                 log.warning("live: Redis listener lost its connection (%s); retrying", type(problem).__name__)
                 time.sleep(1)
 
