@@ -2,7 +2,7 @@
 #
 #   make run              install if needed, prepare the demo database, build if needed, serve
 #   make run PORT=8080    the same on another port (a build is valid for one port: rebuilds once)
-#   make test             install with test extras, chromium + postgresql (apt-get), run all tests
+#   make test             install with test extras, chromium + postgresql + redis-server (apt-get), run all tests
 #   make bench            first-load numbers in a throttled phone-sized Chromium, then server CPU per
 #                         event and of idle open tabs (prints, no limits)
 #
@@ -29,7 +29,7 @@ DEMO_ENV := IPAPP_ENV=development IPAPP_DEMO=1
 
 help:
 	@echo "make run     start the demo app on http://localhost:$(PORT) (PORT=8080 to change)"
-	@echo "make test    run all tests (installs chromium and postgresql with apt-get when allowed)"
+	@echo "make test    run all tests (installs chromium, postgresql and redis-server with apt-get when allowed)"
 	@echo "make bench   measure the first load in a throttled phone-sized Chromium"
 
 run:
