@@ -6,6 +6,7 @@ from starlette.applications import Starlette
 from ipapp.api.edge import secure_edge
 from ipapp.api.oidc_routes import oidc_middleware, oidc_routes
 from ipapp.api.passkey_routes import passkey_routes
+from ipapp.api.print_routes import print_routes
 from ipapp.api.session_routes import session_routes
 
 from ipapp.i18n import translate
@@ -14,12 +15,10 @@ from ipapp.pages.access_log_page import access_log_page
 from ipapp.pages.consent_page import consent_page
 from ipapp.pages.invite_page import invite_page
 from ipapp.pages.overview import overview_page
-from ipapp.pages.plan_pages import (
-    contacts_page,
-    goal_page,
-    meetings_page,
-    messages_page,
-)
+from ipapp.pages.content_pages import about_page, contacts_page, history_page, notes_page
+from ipapp.pages.goal_page import goal_page
+from ipapp.pages.plan_pages import meetings_page, messages_page
+from ipapp.pages.workspace_page import workspace_page
 from ipapp.pages.sharing_page import sharing_page
 from ipapp.state.plan import PlanState
 from ipapp.state.access_log import AccessLogState
@@ -30,6 +29,8 @@ from ipapp.state.session import SessionState
 from ipapp.state.sharing import SharingState
 from ipapp.state.guard import SessionGuard
 from ipapp.state.sign_in import InvitationState, SignInState
+from ipapp.state.editing import EditState
+from ipapp.state.workspace import WorkspaceState
 
 
 def _title(key: str) -> str:
@@ -40,7 +41,7 @@ def _title(key: str) -> str:
 app = rx.App(
     html_lang="nb",
     api_transformer=[
-        Starlette(routes=[*session_routes(), *passkey_routes(), *oidc_routes()], middleware=oidc_middleware()),
+        Starlette(routes=[*session_routes(), *passkey_routes(), *oidc_routes(), *print_routes()], middleware=oidc_middleware()),
         secure_edge,  # outermost: headers on every response, only our Origin on the websocket
     ],
     stylesheets=["/ipapp.css"],
@@ -55,9 +56,18 @@ app = rx.App(
 # state to this connection's session cookie (ipapp.state.guard).
 app.add_middleware(SessionGuard(), index=0)
 
-app.add_page(overview_page, route="/", title=_title("overview.title_own"), on_load=[PlanState.load_overview, SharingState.forget_notices])
-app.add_page(goal_page, route="/mal/[goal_id]", title=_title("goal.title_fallback"), on_load=PlanState.load_goal)
-app.add_page(contacts_page, route="/kontakter", title=_title("contacts.title"), on_load=PlanState.load_contacts)
+app.add_page(overview_page, route="/", title=_title("overview.title_own"),
+             on_load=[PlanState.load_overview, SharingState.forget_notices, EditState.forget])
+app.add_page(goal_page, route="/mal/[goal_id]", title=_title("goal.title_fallback"),
+             on_load=[PlanState.load_goal, EditState.forget])
+app.add_page(contacts_page, route="/kontakter", title=_title("contacts.title"),
+             on_load=[PlanState.load_contacts, EditState.forget])
+app.add_page(about_page, route="/om-meg", title=_title("about.title"), on_load=[PlanState.load_about, EditState.forget])
+app.add_page(notes_page, route="/notater", title=_title("notes.title"), on_load=[PlanState.load_notes, EditState.forget])
+app.add_page(history_page, route="/historikk/[kind]/[item_id]", title=_title("history.title"),
+             on_load=PlanState.load_history)
+app.add_page(workspace_page, route="/planer", title=_title("workspace.title"),
+             on_load=[PlanState.load_me, WorkspaceState.load_workspace])
 app.add_page(meetings_page, route="/moter", title=_title("meetings.title"), on_load=PlanState.load_meetings)
 app.add_page(messages_page, route="/meldinger", title=_title("messages.title"), on_load=PlanState.load_threads)
 app.add_page(sharing_page, route="/deling", title=_title("sharing.title"), on_load=[PlanState.load_access, SharingState.load_grantees])

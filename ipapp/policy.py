@@ -5,18 +5,24 @@ ask here first, and record the decision. Everything is denied unless a rule belo
 
 A person's rights on a plan are the union of their relations to it:
 
-- owner:       reads every section; writes about, notes, messages; manages sharing and consent.
+- owner:       reads every section; writes "about me", her notes, messages and her goals' wording
+               (adds, rewords, reorders goals); manages sharing and consent.
 - guardian:    acts as the owner while the guardianship is acting, except never the owner's notes.
-- coordinator: reads and writes every section except notes; no sharing or consent.
+- coordinator: reads and writes every section except notes (services, responsible people,
+               contacts, meetings, goal status, the plan period); no sharing or consent.
 - grantee:     through effective grants only: reads the granted sections, writes only messages
                (if granted). A grant of notes to the coordinator is how the owner shares notes.
 - unit admin:  the flag adds no content rights at all.
+
+Writes are asked per Part (what is changed), finer than a section: the owner may reword a goal
+but not the services under it. WRITE on a section is allowed when some part of it is.
+A closed plan is read-only for everyone and its grants give nothing any more.
 
 `now` is naive UTC. Guardianship dates and birthdays are Europe/Oslo calendar dates.
 """
 
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta, timezone
 from enum import StrEnum
 from zoneinfo import ZoneInfo
@@ -35,6 +41,33 @@ class Action(StrEnum):
     MANAGE_SHARING = "manage_sharing"
     SIGN_CONSENT = "sign_consent"
     WITHDRAW_CONSENT = "withdraw_consent"
+
+
+class Part(StrEnum):
+    """What a write changes. Each part belongs to one section (PART_SECTION), whose readers see it."""
+
+    ABOUT = "about"  # what matters to me, my resources, my needs
+    GOAL_WORDING = "goal_wording"  # add a goal, reword it, reorder the goals
+    GOAL_STATUS = "goal_status"  # active / achieved / paused / ended, with a note
+    MEASURES = "measures"  # the services under a goal, their responsible person
+    PLAN_PERIOD = "plan_period"  # the plan period and the next review date
+    CONTACTS = "contacts"
+    MEETINGS = "meetings"
+    NOTES = "notes"  # the owner's own notes
+    MESSAGES = "messages"
+
+
+PART_SECTION = {
+    Part.ABOUT: Section.ABOUT,
+    Part.GOAL_WORDING: Section.GOALS,
+    Part.GOAL_STATUS: Section.GOALS,
+    Part.MEASURES: Section.GOALS,
+    Part.PLAN_PERIOD: Section.GOALS,
+    Part.CONTACTS: Section.CONTACTS,
+    Part.MEETINGS: Section.MEETINGS,
+    Part.NOTES: Section.NOTES,
+    Part.MESSAGES: Section.MESSAGES,
+}
 
 
 class ActingAs(StrEnum):
@@ -75,6 +108,7 @@ class PlanFacts:
     coordinator_person_id: int | None
     guardianships: tuple[GuardianshipFacts, ...] = ()
     grants: tuple[GrantFacts, ...] = ()
+    closed: bool = False  # a closed plan: read-only for everyone, its grants give nothing
 
 
 @dataclass(frozen=True)
@@ -116,6 +150,8 @@ DENY_REASONS = frozenset(
         "grant_expired",
         "no_sections",  # may_grant: an empty set of sections
         "section_not_grantable",  # may_grant: a section the granter may not read themselves
+        "unknown_part",  # may_write: part is not a Part value
+        "plan_closed",  # the plan is closed: nothing may change, grants give nothing
     }
 )
 
@@ -128,23 +164,29 @@ def _content(action: Action, sections: Iterable[Section]) -> frozenset[tuple[Act
     return frozenset((action, section) for section in sections)
 
 
-_OWNER_RIGHTS = (
-    _content(Action.READ, _ALL)
-    | _content(Action.WRITE, {Section.ABOUT, Section.NOTES, Section.MESSAGES})
-    | _SHARING
-)
-# The guardian acts as the owner but never sees or touches the owner's private notes.
-_GUARDIAN_RIGHTS = frozenset(
-    right for right in _OWNER_RIGHTS if right[1] is not Section.NOTES
-)
-_COORDINATOR_RIGHTS = _content(Action.READ, _ALL - {Section.NOTES}) | _content(
-    Action.WRITE, _ALL - {Section.NOTES}
-)
+# The parts each pure role may write. The plan is the owner's: her own words are hers to keep;
+# services, responsible people, contacts and meetings are kept by the coordinator.
+_OWNER_PARTS = frozenset({Part.ABOUT, Part.GOAL_WORDING, Part.NOTES, Part.MESSAGES})
+_GUARDIAN_PARTS = _OWNER_PARTS - {Part.NOTES}  # acts as the owner, never her private notes
+_COORDINATOR_PARTS = frozenset(Part) - {Part.NOTES}
+
+
+def _writes(parts: Iterable[Part]) -> frozenset[tuple[Action, Section]]:
+    return frozenset((Action.WRITE, PART_SECTION[part]) for part in parts)
+
+
+_OWNER_RIGHTS = _content(Action.READ, _ALL) | _writes(_OWNER_PARTS) | _SHARING
+_GUARDIAN_RIGHTS = _content(Action.READ, _ALL - {Section.NOTES}) | _writes(_GUARDIAN_PARTS) | _SHARING
+_COORDINATOR_RIGHTS = _content(Action.READ, _ALL - {Section.NOTES}) | _writes(_COORDINATOR_PARTS)
+
+
+def _grantee_parts(granted: frozenset[Section]) -> frozenset[Part]:
+    # Grantees read what was granted and may only take part in messages; never re-delegate.
+    return frozenset({Part.MESSAGES}) if Section.MESSAGES in granted else frozenset()
 
 
 def _grantee_rights(granted: frozenset[Section]) -> frozenset[tuple[Action, Section]]:
-    # Grantees read what was granted and may only take part in messages; never re-delegate.
-    return _content(Action.READ, granted) | _content(Action.WRITE, granted & {Section.MESSAGES})
+    return _content(Action.READ, granted) | _writes(_grantee_parts(granted))
 
 
 _ALLOW_REASON = {
@@ -228,31 +270,37 @@ class _Standing:
 
     rights: dict[ActingAs, frozenset[tuple[Action, Section | None]]]  # in priority order
     has_inactive_guardianship: bool
+    parts: dict[ActingAs, frozenset[Part]]  # what each relation may write, same order
 
 
 def _standing(actor: Actor, plan: PlanFacts, now: datetime) -> _Standing:
     person = actor.person_id
     rights: dict[ActingAs, frozenset[tuple[Action, Section | None]]] = {}
+    parts: dict[ActingAs, frozenset[Part]] = {}
     if person is None:
-        return _Standing(rights, False)
+        return _Standing(rights, False, parts)
     if person == plan.owner_person_id:
-        rights[ActingAs.OWNER] = _OWNER_RIGHTS
+        rights[ActingAs.OWNER], parts[ActingAs.OWNER] = _OWNER_RIGHTS, _OWNER_PARTS
     today = oslo_date(now)
     mine = [g for g in plan.guardianships if g.guardian_person_id == person]
     acting = any(guardian_is_acting(g, plan, today) for g in mine)
     if acting:
-        rights[ActingAs.GUARDIAN] = _GUARDIAN_RIGHTS
+        rights[ActingAs.GUARDIAN], parts[ActingAs.GUARDIAN] = _GUARDIAN_RIGHTS, _GUARDIAN_PARTS
     if plan.coordinator_person_id is not None and person == plan.coordinator_person_id:
-        rights[ActingAs.COORDINATOR] = _COORDINATOR_RIGHTS
+        rights[ActingAs.COORDINATOR], parts[ActingAs.COORDINATOR] = _COORDINATOR_RIGHTS, _COORDINATOR_PARTS
     granted = _granted_sections(effective_grants(plan, person, now))
-    if granted:
-        rights[ActingAs.GRANTEE] = _grantee_rights(granted)
-    return _Standing(rights, bool(mine) and not acting)
+    if granted and not plan.closed:  # a closed plan's access has ended
+        rights[ActingAs.GRANTEE], parts[ActingAs.GRANTEE] = _grantee_rights(granted), _grantee_parts(granted)
+    if plan.closed:  # read-only for everyone
+        rights = {role: frozenset(r for r in held if r[0] is Action.READ) for role, held in rights.items()}
+        parts = {role: frozenset() for role in parts}
+    return _Standing(rights, bool(mine) and not acting, parts)
 
 
 # --- input parsing ------------------------------------------------------------------------------
 
 _ACTION_VALUES = frozenset(a.value for a in Action)
+_PART_VALUES = frozenset(p.value for p in Part)
 _SECTION_VALUES = frozenset(s.value for s in Section)
 _NO_SECTION = object()  # marks an unknown section string
 
@@ -302,7 +350,36 @@ def decide(
     for role, rights in standing.rights.items():
         if wanted in rights:
             return Decision(True, _ALLOW_REASON[role], role)
+    if plan.closed:
+        open_plan = decide(actor, replace(plan, closed=False), parsed_action, parsed_section, now)
+        if open_plan.allowed:
+            return _deny("plan_closed", open_plan.acting_as)
     return _why_denied(actor, plan, parsed_action, parsed_section, now, standing)
+
+
+def may_write(actor: Actor, plan: PlanFacts, part: Part | str, now: datetime) -> Decision:
+    """May `actor` change this part of `plan` at `now`? Never raises for bad strings."""
+    if not (isinstance(part, str) and part in _PART_VALUES):
+        return _deny("unknown_part")
+    part = Part(part)
+    if actor.person_id is None:
+        return _deny("unknown_actor")
+    now = _naive_utc(now)
+    standing = _standing(actor, plan, now)
+    for role, parts in standing.parts.items():
+        if part in parts:
+            return Decision(True, _ALLOW_REASON[role], role)
+    if plan.closed:
+        open_plan = may_write(actor, replace(plan, closed=False), part, now)
+        if open_plan.allowed:
+            return _deny("plan_closed", open_plan.acting_as)
+    return _why_denied(actor, plan, Action.WRITE, PART_SECTION[part], now, standing)
+
+
+def writable_parts(actor: Actor, plan: PlanFacts, now: datetime) -> frozenset[Part]:
+    if actor.person_id is None:
+        return frozenset()
+    return frozenset().union(*_standing(actor, plan, _naive_utc(now)).parts.values())
 
 
 def _why_denied(

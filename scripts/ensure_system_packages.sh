@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Make sure the test run has Debian's chromium (browser tests), postgresql (PostgreSQL tests) and
-# redis-server (live updates across workers).
+# Make sure the test run has Debian's chromium (browser tests), postgresql (PostgreSQL tests),
+# redis-server (live updates across workers) and Pango with the DejaVu fonts (WeasyPrint, which
+# makes the printable plan's PDF).
 # Installs what is missing with apt-get when we are root or `sudo -n` works; otherwise says clearly
 # what is missing and how to get it. Never fails by itself: the tests decide what a missing tool
 # means (browser tests fail unless IPAPP_SKIP_BROWSER_TESTS=1).
@@ -11,6 +12,11 @@ chromium_path="${IPAPP_CHROMIUM:-/usr/bin/chromium}"
 have_chromium() { [[ -x "$chromium_path" ]]; }
 have_postgresql() { compgen -G "/usr/lib/postgresql/*/bin/initdb" >/dev/null 2>&1; }
 have_redis() { command -v redis-server >/dev/null 2>&1; }
+# WeasyPrint loads libpango-1.0 and libpangoft2-1.0 at import; the PDF's font is DejaVu Sans.
+have_pango() {
+    { compgen -G "/usr/lib/*/libpangoft2-1.0.so.0" >/dev/null 2>&1 || [[ -e /usr/lib/libpangoft2-1.0.so.0 ]]; } &&
+        [[ -f /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf ]]
+}
 
 missing=()
 if [[ "${IPAPP_SKIP_BROWSER_TESTS:-}" == "1" ]]; then
@@ -23,6 +29,9 @@ if ! have_postgresql; then
 fi
 if ! have_redis; then
     missing+=(redis-server)
+fi
+if ! have_pango; then
+    missing+=(pango)
 fi
 if [[ ${#missing[@]} -eq 0 ]]; then
     exit 0
@@ -55,6 +64,10 @@ explain_missing() {
                 echo "ipapp: *** without redis-server the tests marked 'redis' FAIL." >&2
                 echo "ipapp: ***   install it:  sudo apt-get install redis-server" >&2
                 ;;
+            pango)
+                echo "ipapp: *** without Pango and the DejaVu fonts no PDF can be made: tests/test_plan_pdf.py FAILS." >&2
+                echo "ipapp: ***   install them:  sudo apt-get install libpango-1.0-0 libpangoft2-1.0-0 fonts-dejavu-core" >&2
+                ;;
         esac
     done
 }
@@ -78,6 +91,7 @@ for package in "${missing[@]}"; do
         chromium) packages+=(chromium fonts-dejavu-core fonts-liberation) ;;
         postgresql) packages+=(postgresql) ;;
         redis-server) packages+=(redis-server) ;;
+        pango) packages+=(libpango-1.0-0 libpangoft2-1.0-0 fonts-dejavu-core) ;;
     esac
 done
 if ! "${apt[@]}" update >&2; then
@@ -95,6 +109,7 @@ for package in "${missing[@]}"; do
         chromium) have_chromium || still_missing+=(chromium) ;;
         postgresql) have_postgresql || still_missing+=(postgresql) ;;
         redis-server) have_redis || still_missing+=(redis-server) ;;
+        pango) have_pango || still_missing+=(pango) ;;
     esac
 done
 if [[ ${#still_missing[@]} -gt 0 ]]; then

@@ -1,8 +1,10 @@
 """The access policy against an independent reference, plus one example per rule and boundary.
 
 The reference below is written from DESIGN.md ("Access: one rule set, one door") and the agreed
-rules, not from ipapp.policy: a hand-written table per pure role, union of roles by OR, and
-time checks phrased as instants (Oslo midnights converted to UTC) rather than Oslo dates.
+rules, not from ipapp.policy: hand-written tables per pure role (reads per section, writes per
+part, a section writable when some part of it is), union of roles by OR, a closed plan read-only
+with its grants ended, and time checks phrased as instants (Oslo midnights converted to UTC)
+rather than Oslo dates.
 """
 
 import itertools
@@ -21,12 +23,16 @@ from ipapp.policy import (
     Decision,
     GrantFacts,
     GuardianshipFacts,
+    PART_SECTION,
+    Part,
     PlanFacts,
     decide,
     effective_grants,
     guardian_is_acting,
     may_grant,
+    may_write,
     readable_sections,
+    writable_parts,
     writable_sections,
 )
 
@@ -39,17 +45,34 @@ SECTIONS = ("about", "goals", "contacts", "meetings", "notes", "messages")
 SHARING = ("manage_sharing", "sign_consent", "withdraw_consent")
 ROLES = ("owner", "guardian", "coordinator", "grantee")
 
-# Content rights per pure role. R = read, W = write, "-" = no.
+# Reads per pure role. R = read, "-" = no.
 # "grantee" means: a grantee whose effective grant covers that section (uncovered: nothing).
 #                    owner  guardian  coordinator  grantee
-CONTENT_TABLE = {
-    "about":        ("RW",  "RW",     "RW",        "R-"),
-    "goals":        ("R-",  "R-",     "RW",        "R-"),
-    "contacts":     ("R-",  "R-",     "RW",        "R-"),
-    "meetings":     ("R-",  "R-",     "RW",        "R-"),
-    "notes":        ("RW",  "--",     "--",        "R-"),
-    "messages":     ("RW",  "RW",     "RW",        "RW"),
+READ_TABLE = {
+    "about":        ("R",   "R",      "R",         "R"),
+    "goals":        ("R",   "R",      "R",         "R"),
+    "contacts":     ("R",   "R",      "R",         "R"),
+    "meetings":     ("R",   "R",      "R",         "R"),
+    "notes":        ("R",   "-",      "-",         "R"),
+    "messages":     ("R",   "R",      "R",         "R"),
 }  # fmt: skip
+# Writes per part (what a change touches, finer than a section), and the section each part is in.
+# W = write, "-" = no. "grantee": only if an effective grant covers the part's section.
+# The owner adds, rewords and reorders her goals; the coordinator keeps services, responsible
+# people, goal status, the plan period, contacts and meetings.
+#                    section     owner  guardian  coordinator  grantee
+PART_TABLE = {
+    "about":        ("about",    "W",   "W",      "W",         "-"),
+    "goal_wording": ("goals",    "W",   "W",      "W",         "-"),
+    "goal_status":  ("goals",    "-",   "-",      "W",         "-"),
+    "measures":     ("goals",    "-",   "-",      "W",         "-"),
+    "plan_period":  ("goals",    "-",   "-",      "W",         "-"),
+    "contacts":     ("contacts", "-",   "-",      "W",         "-"),
+    "meetings":     ("meetings", "-",   "-",      "W",         "-"),
+    "notes":        ("notes",    "W",   "-",      "-",         "-"),
+    "messages":     ("messages", "W",   "W",      "W",         "W"),
+}  # fmt: skip
+PARTS = tuple(PART_TABLE)
 # Sharing and consent actions (section must be None).
 #                            owner  guardian  coordinator  grantee
 SHARING_TABLE = {
@@ -59,12 +82,27 @@ SHARING_TABLE = {
 }  # fmt: skip
 
 
+def _part_writes() -> dict[tuple[str, str], bool]:
+    return {
+        (role, part): cell == "W"
+        for part, (_, *cells) in PART_TABLE.items()
+        for role, cell in zip(ROLES, cells, strict=True)
+    }
+
+
+PART_WRITE = _part_writes()
+assert len(PART_WRITE) == len(ROLES) * len(PARTS)
+
+
 def _reference_dict() -> dict[tuple[str, str | None, str], bool]:
     truth: dict[tuple[str, str | None, str], bool] = {}
-    for section, cells in CONTENT_TABLE.items():
+    for section, cells in READ_TABLE.items():
         for role, cell in zip(ROLES, cells, strict=True):
-            truth[(role, section, "read")] = cell[0] == "R"
-            truth[(role, section, "write")] = cell[1] == "W"
+            truth[(role, section, "read")] = cell == "R"
+            # WRITE on a section: allowed iff the role may write some part of that section.
+            truth[(role, section, "write")] = any(
+                PART_WRITE[(role, part)] for part, (in_section, *_) in PART_TABLE.items() if in_section == section
+            )
     for action, cells in SHARING_TABLE.items():
         for role, allowed in zip(ROLES, cells, strict=True):
             truth[(role, None, action)] = allowed
@@ -80,7 +118,7 @@ DENY_REASONS = {
     "unknown_actor", "no_relation", "unit_admin_no_content", "guardian_not_acting",
     "notes_private", "read_only", "section_not_granted", "sharing_owner_only",
     "grant_revoked", "consent_withdrawn", "consent_unsigned", "grant_not_yet_valid",
-    "grant_expired", "no_sections", "section_not_grantable",
+    "grant_expired", "no_sections", "section_not_grantable", "unknown_part", "plan_closed",
 }  # fmt: skip
 
 
@@ -144,6 +182,11 @@ def ref_allowing_roles(actor, plan, action, section, now, standing=None) -> set[
 
     `standing` is ref_roles(actor, plan, now), passed in when already known (it is the slow part).
     """
+    return ref_closed(plan, action, ref_allowing_roles_if_open(actor, plan, action, section, now, standing))
+
+
+def ref_allowing_roles_if_open(actor, plan, action, section, now, standing=None) -> set[str]:
+    """As ref_allowing_roles, but as if the plan were open (plan.closed ignored)."""
     if not (isinstance(action, str) and action in ACTIONS):
         return set()
     if section is not None and not (isinstance(section, str) and section in SECTIONS):
@@ -153,6 +196,27 @@ def ref_allowing_roles(actor, plan, action, section, now, standing=None) -> set[
     roles, granted = standing or ref_roles(actor, plan, now)
     allowing = {role for role in roles if REFERENCE[(role, section, action)]}
     if section in granted and REFERENCE[("grantee", section, action)]:
+        allowing.add("grantee")
+    return allowing
+
+
+def ref_closed(plan, action, allowing_if_open: set[str]) -> set[str]:
+    """A closed plan: nothing is written or shared any more, and grants give nothing (their access
+    has ended); the owner, an acting guardian and the coordinator still read what they read."""
+    if not plan.closed:
+        return allowing_if_open
+    if action != "read":
+        return set()
+    return allowing_if_open - {"grantee"}
+
+
+def ref_part_roles_if_open(actor, plan, part, now, standing=None) -> set[str]:
+    """The roles through which the reference allows writing `part`, as if the plan were open."""
+    if not (isinstance(part, str) and part in PART_TABLE):
+        return set()
+    roles, granted = standing or ref_roles(actor, plan, now)
+    allowing = {role for role in roles if PART_WRITE[(role, part)]}
+    if PART_TABLE[part][0] in granted and PART_WRITE[("grantee", part)]:
         allowing.add("grantee")
     return allowing
 
@@ -168,14 +232,26 @@ def ref_may_grant(actor, plan, sections, now) -> bool:
     return all(any(REFERENCE[(r, s, "read")] for r in sharers) for s in sections)
 
 
-def assert_consistent(decision: Decision, allowing: set[str]) -> None:
-    """The decision agrees with the reference, and its reason/acting_as tell the truth."""
+def assert_consistent(decision: Decision, allowing: set[str], allowing_if_open: set[str] | None = None) -> None:
+    """The decision agrees with the reference, and its reason/acting_as tell the truth.
+
+    With `allowing_if_open` (what the reference allows on the same plan open): a denial is
+    "plan_closed" exactly when the plan being closed is what denies it, and then names a role
+    that would have allowed it.
+    """
     assert decision.allowed == bool(allowing), (decision, allowing)
     if decision.allowed:
-        assert str(decision.acting_as) in allowing
+        assert str(decision.acting_as) in allowing, (decision, allowing)
         assert decision.reason == ALLOW_REASON_FOR_ROLE[str(decision.acting_as)]
+        return
+    assert decision.reason in DENY_REASONS, decision
+    if allowing_if_open is None:
+        return
+    if allowing_if_open:
+        assert decision.reason == "plan_closed", (decision, allowing_if_open)
+        assert str(decision.acting_as) in allowing_if_open, (decision, allowing_if_open)
     else:
-        assert decision.reason in DENY_REASONS
+        assert decision.reason != "plan_closed", decision
 
 
 # --- random scenarios ---------------------------------------------------------------------------
@@ -215,6 +291,7 @@ small_counts = {n: st.integers(0, n) for n in (3, 4)}
 coordinators = st.sampled_from((None, *PEOPLE))
 actor_ids = st.sampled_from((*PEOPLE, STRANGER, None))
 quarter_true = st.sampled_from((False, False, False, True))
+closed_plans = st.sampled_from((False, False, False, False, True))  # mostly open; shrinks to open
 INDEX_UP_TO = {n: st.integers(0, n) for n in range(64)}
 nudges = st.sampled_from((timedelta(0), -TICK, TICK))
 
@@ -264,6 +341,7 @@ def scenarios(draw):
         coordinator_person_id=draw(coordinators),
         guardianships=tuple(guardianships),
         grants=tuple(grants),
+        closed=draw(closed_plans),
     )
     anyone = draw(quarter_true)
     actor = Actor(person_id=draw(actor_ids) if anyone else pick(_related(plan)), is_unit_admin=draw(quarter_true))
@@ -298,6 +376,8 @@ def _boundaries(plan: PlanFacts, anchor: date) -> list[datetime]:
 # Garbage and valid plain strings (not enums). No st.text(): the policy only tests membership of
 # a fixed set, so arbitrary text finds nothing GARBAGE does not, and costs many draws per example.
 any_input = st.sampled_from((*GARBAGE, *ACTIONS, *SECTIONS))
+# Odd parts: garbage, sections that are not parts ("goals"), near misses, and valid plain strings.
+any_part = st.sampled_from((*GARBAGE, *SECTIONS, *PARTS, "Goal_Wording", "goal wording", "measure", "plan"))
 
 
 @settings(max_examples=10_000, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -305,9 +385,10 @@ any_input = st.sampled_from((*GARBAGE, *ACTIONS, *SECTIONS))
     scenario=scenarios(),
     odd_action=any_input,
     odd_section=any_input,
+    odd_part=any_part,
     to_grant=st.lists(st.sampled_from((*Section, *Section, *Section, "Notes", "", "all")), max_size=3),
 )
-def test_policy_agrees_with_reference(scenario, odd_action, odd_section, to_grant):
+def test_policy_agrees_with_reference(scenario, odd_action, odd_section, odd_part, to_grant):
     actor, plan, now = scenario
     standing = ref_roles(actor, plan, now)
     # Every valid action x section (and None); plain strings and garbage come through odd_*.
@@ -315,18 +396,35 @@ def test_policy_agrees_with_reference(scenario, odd_action, odd_section, to_gran
     for action in Action:
         for section in (*Section, None):
             decisions[(action, section)] = decide(actor, plan, action, section, now)
-            assert_consistent(
-                decisions[(action, section)], ref_allowing_roles(actor, plan, action, section, now, standing)
-            )
+            if_open = ref_allowing_roles_if_open(actor, plan, action, section, now, standing)
+            assert_consistent(decisions[(action, section)], ref_closed(plan, action, if_open), if_open)
+    if_open = ref_allowing_roles_if_open(actor, plan, odd_action, odd_section, now, standing)
     assert_consistent(
-        decide(actor, plan, odd_action, odd_section, now),
-        ref_allowing_roles(actor, plan, odd_action, odd_section, now, standing),
+        decide(actor, plan, odd_action, odd_section, now), ref_closed(plan, odd_action, if_open), if_open
     )
+
+    # Every part, then one odd value: a non-part is "unknown_part" for anyone, and never raises.
+    writes = {}
+    for part in Part:
+        writes[part] = may_write(actor, plan, part, now)
+        if_open = ref_part_roles_if_open(actor, plan, part, now, standing)
+        assert_consistent(writes[part], ref_closed(plan, "write", if_open), if_open)
+    odd_write = may_write(actor, plan, odd_part, now)
+    if isinstance(odd_part, str) and odd_part in PART_TABLE:
+        if_open = ref_part_roles_if_open(actor, plan, odd_part, now, standing)
+        assert_consistent(odd_write, ref_closed(plan, "write", if_open), if_open)
+        assert odd_write == writes[Part(odd_part)]  # a plain string works like the enum
+    else:
+        assert odd_write == Decision(False, "unknown_part", ActingAs.NONE), (odd_write, odd_part)
 
     readable = {s for s in Section if decisions[(Action.READ, s)].allowed}
     writable = {s for s in Section if decisions[(Action.WRITE, s)].allowed}
     assert readable_sections(actor, plan, now) == readable
     assert writable_sections(actor, plan, now) == writable
+    parts = {part for part in Part if writes[part].allowed}
+    assert writable_parts(actor, plan, now) == parts
+    # WRITE on a section exactly when some part of it may be written (reference's own mapping).
+    assert writable == {PART_TABLE[part][0] for part in parts}
 
     granted = may_grant(actor, plan, to_grant, now)
     assert granted.allowed == ref_may_grant(actor, plan, to_grant, now), (granted, to_grant)
@@ -348,7 +446,9 @@ SUMMER = datetime(2024, 6, 15, 10, 0)  # naive UTC
 CONTENT = (Action.READ, Action.WRITE)
 
 
-def plan_with(*, birth=date(1980, 5, 1), guardianships=(), grants=(), coordinator=COORDINATOR) -> PlanFacts:
+def plan_with(
+    *, birth=date(1980, 5, 1), guardianships=(), grants=(), coordinator=COORDINATOR, closed=False
+) -> PlanFacts:
     return PlanFacts(
         plan_id=7,
         owner_person_id=OWNER,
@@ -356,6 +456,7 @@ def plan_with(*, birth=date(1980, 5, 1), guardianships=(), grants=(), coordinato
         coordinator_person_id=coordinator,
         guardianships=tuple(guardianships),
         grants=tuple(grants),
+        closed=closed,
     )
 
 
@@ -380,11 +481,32 @@ def reason(person, plan, action, section, now=SUMMER, unit_admin=False) -> str:
     return decide(Actor(person, unit_admin), plan, action, section, now).reason
 
 
-def test_owner_reads_everything_writes_own_sections_and_manages_sharing():
+def write(person, plan, part, now=SUMMER) -> Decision:
+    return may_write(Actor(person), plan, part, now)
+
+
+def test_parts_and_their_sections_are_the_agreed_ones():
+    assert {str(part): str(section) for part, section in PART_SECTION.items()} == {
+        part: section for part, (section, *_) in PART_TABLE.items()
+    }
+    assert {str(part) for part in Part} == set(PARTS)
+
+
+def test_owner_reads_everything_writes_her_own_words_and_manages_sharing():
     plan = plan_with()
     assert readable_sections(Actor(OWNER), plan, SUMMER) == set(Section)
-    assert writable_sections(Actor(OWNER), plan, SUMMER) == {Section.ABOUT, Section.NOTES, Section.MESSAGES}
-    assert reason(OWNER, plan, Action.WRITE, Section.GOALS) == "read_only"  # the coordinator keeps goals
+    assert writable_parts(Actor(OWNER), plan, SUMMER) == {Part.ABOUT, Part.GOAL_WORDING, Part.NOTES, Part.MESSAGES}
+    assert writable_sections(Actor(OWNER), plan, SUMMER) == {
+        Section.ABOUT, Section.GOALS, Section.NOTES, Section.MESSAGES
+    }  # fmt: skip
+    for part in (Part.ABOUT, Part.GOAL_WORDING, Part.NOTES, Part.MESSAGES):
+        assert write(OWNER, plan, part) == Decision(True, "owner", ActingAs.OWNER)
+    # The coordinator keeps services, goal status, the plan period, contacts and meetings.
+    for part in (Part.MEASURES, Part.GOAL_STATUS, Part.PLAN_PERIOD, Part.CONTACTS, Part.MEETINGS):
+        assert write(OWNER, plan, part) == Decision(False, "read_only", ActingAs.OWNER), part
+    assert decide(Actor(OWNER), plan, Action.WRITE, Section.GOALS, SUMMER) == Decision(True, "owner", ActingAs.OWNER)
+    assert reason(OWNER, plan, Action.WRITE, Section.CONTACTS) == "read_only"
+    assert reason(OWNER, plan, Action.WRITE, Section.MEETINGS) == "read_only"
     for action in (Action.MANAGE_SHARING, Action.SIGN_CONSENT, Action.WITHDRAW_CONSENT):
         assert decide(Actor(OWNER), plan, action, None, SUMMER) == Decision(True, "owner", ActingAs.OWNER)
 
@@ -399,7 +521,9 @@ def test_sharing_actions_take_no_section_and_content_actions_need_one():
 def test_guardian_acts_as_owner_but_never_touches_notes():
     plan = plan_with(guardianships=[court()])
     assert readable_sections(Actor(GUARDIAN), plan, SUMMER) == set(Section) - {Section.NOTES}
-    assert writable_sections(Actor(GUARDIAN), plan, SUMMER) == {Section.ABOUT, Section.MESSAGES}
+    assert writable_sections(Actor(GUARDIAN), plan, SUMMER) == {Section.ABOUT, Section.GOALS, Section.MESSAGES}
+    assert writable_parts(Actor(GUARDIAN), plan, SUMMER) == {Part.ABOUT, Part.GOAL_WORDING, Part.MESSAGES}
+    assert write(GUARDIAN, plan, Part.NOTES) == Decision(False, "notes_private", ActingAs.GUARDIAN)
     for action in CONTENT:
         assert decide(Actor(GUARDIAN), plan, action, Section.NOTES, SUMMER) == Decision(
             False, "notes_private", ActingAs.GUARDIAN
@@ -476,7 +600,11 @@ def test_coordinator_keeps_everything_but_notes_and_cannot_share():
     every_but_notes = set(Section) - {Section.NOTES}
     assert readable_sections(Actor(COORDINATOR), plan, SUMMER) == every_but_notes
     assert writable_sections(Actor(COORDINATOR), plan, SUMMER) == every_but_notes
+    assert writable_parts(Actor(COORDINATOR), plan, SUMMER) == set(Part) - {Part.NOTES}
+    for part in (Part.MEASURES, Part.GOAL_STATUS, Part.PLAN_PERIOD, Part.GOAL_WORDING, Part.CONTACTS):
+        assert write(COORDINATOR, plan, part) == Decision(True, "coordinator", ActingAs.COORDINATOR)
     assert reason(COORDINATOR, plan, Action.READ, Section.NOTES) == "notes_private"
+    assert write(COORDINATOR, plan, Part.NOTES) == Decision(False, "notes_private", ActingAs.COORDINATOR)
     for action in (Action.MANAGE_SHARING, Action.SIGN_CONSENT, Action.WITHDRAW_CONSENT):
         assert reason(COORDINATOR, plan, action, None) == "sharing_owner_only"
 
@@ -487,6 +615,7 @@ def test_coordinator_reads_notes_only_through_an_effective_grant():
         True, "grant", ActingAs.GRANTEE
     )
     assert reason(COORDINATOR, shared, Action.WRITE, Section.NOTES) == "read_only"  # shared to read
+    assert write(COORDINATOR, shared, Part.NOTES) == Decision(False, "read_only", ActingAs.COORDINATOR)
     expired = plan_with(grants=[grant(COORDINATOR, [Section.NOTES], end=datetime(2024, 6, 1))])
     assert reason(COORDINATOR, expired, Action.READ, Section.NOTES) == "grant_expired"
     revoked = plan_with(grants=[grant(COORDINATOR, [Section.NOTES], revoked=True)])
@@ -523,7 +652,9 @@ def test_grantee_reads_granted_sections_and_writes_only_messages():
     plan = plan_with(grants=[grant(sections=[Section.ABOUT, Section.MESSAGES])])
     assert readable_sections(Actor(DELEGATE), plan, SUMMER) == {Section.ABOUT, Section.MESSAGES}
     assert writable_sections(Actor(DELEGATE), plan, SUMMER) == {Section.MESSAGES}
+    assert writable_parts(Actor(DELEGATE), plan, SUMMER) == {Part.MESSAGES}
     assert reason(DELEGATE, plan, Action.WRITE, Section.ABOUT) == "read_only"
+    assert write(DELEGATE, plan, Part.ABOUT) == Decision(False, "read_only", ActingAs.GRANTEE)
     assert reason(DELEGATE, plan, Action.READ, Section.GOALS) == "section_not_granted"
 
 
@@ -556,6 +687,15 @@ def test_unit_admin_sees_no_content():
         )
 
 
+def test_unit_admin_writes_nothing():
+    admin = Actor(STRANGER_ID, is_unit_admin=True)
+    assert writable_parts(admin, plan_with(), SUMMER) == frozenset()
+    for part in Part:
+        assert may_write(admin, plan_with(), part, SUMMER) == Decision(
+            False, "unit_admin_no_content", ActingAs.UNIT_ADMIN
+        )
+
+
 def test_unit_admin_flag_neither_adds_nor_removes_rights_of_other_relations():
     plan = plan_with()
     as_admin = Actor(COORDINATOR, is_unit_admin=True)
@@ -584,10 +724,21 @@ def test_garbage_actions_and_sections_are_denied_without_exception(bad):
         assert not as_section.allowed and as_section.reason == "unknown_section"
 
 
+@pytest.mark.parametrize("bad", (*GARBAGE, "goals", Section.GOALS, "Goal_Wording", "goal wording", "measure\x00"))
+def test_garbage_parts_are_unknown_for_anyone_without_exception(bad):
+    plan = plan_with(guardianships=[court()], grants=[grant(sections=set(Section))])
+    for person in (OWNER, GUARDIAN, COORDINATOR, DELEGATE, STRANGER_ID, None):
+        assert write(person, plan, bad) == Decision(False, "unknown_part", ActingAs.NONE)
+        assert write(person, plan_with(closed=True), bad) == Decision(False, "unknown_part", ActingAs.NONE)
+
+
 def test_plain_strings_work_like_the_enums():
     plan = plan_with()
     assert can(OWNER, plan, "read", "notes") and can(OWNER, plan, "manage_sharing", None)
     assert not can(COORDINATOR, plan, "read", "notes")
+    assert write(OWNER, plan, "goal_wording") == write(OWNER, plan, Part.GOAL_WORDING)
+    assert write(OWNER, plan, "measures").reason == "read_only"
+    assert write(OWNER, plan, Section.NOTES).allowed  # a section value that is also a part's value
 
 
 def test_overlapping_roles_are_a_union():
@@ -602,6 +753,77 @@ def test_overlapping_roles_are_a_union():
     # A coordinator who also holds a grant is judged as coordinator where both allow it.
     with_grant = plan_with(grants=[grant(COORDINATOR, [Section.ABOUT, Section.NOTES])])
     assert decide(Actor(COORDINATOR), with_grant, Action.READ, Section.ABOUT, SUMMER).acting_as is ActingAs.COORDINATOR
+
+
+def test_owner_rewords_a_goal_but_cannot_add_a_service():
+    plan = plan_with()
+    assert write(OWNER, plan, Part.GOAL_WORDING) == Decision(True, "owner", ActingAs.OWNER)
+    assert write(OWNER, plan, Part.MEASURES) == Decision(False, "read_only", ActingAs.OWNER)
+
+
+def test_guardian_writes_goal_wording_but_not_notes():
+    plan = plan_with(guardianships=[court()])
+    assert write(GUARDIAN, plan, Part.GOAL_WORDING) == Decision(True, "guardian", ActingAs.GUARDIAN)
+    assert write(GUARDIAN, plan, Part.NOTES) == Decision(False, "notes_private", ActingAs.GUARDIAN)
+    ended = plan_with(guardianships=[court(end=date(2024, 6, 1))])
+    assert write(GUARDIAN, ended, Part.GOAL_WORDING) == Decision(False, "guardian_not_acting", ActingAs.GUARDIAN)
+
+
+def test_grantee_writes_messages_only_when_messages_are_granted():
+    goals_only = plan_with(grants=[grant(sections=[Section.GOALS])])
+    assert can(DELEGATE, goals_only, Action.READ, Section.GOALS)
+    assert write(DELEGATE, goals_only, Part.GOAL_WORDING) == Decision(False, "read_only", ActingAs.GRANTEE)
+    assert not write(DELEGATE, goals_only, Part.MESSAGES).allowed
+    with_messages = plan_with(grants=[grant(sections=[Section.MESSAGES])])
+    assert write(DELEGATE, with_messages, Part.MESSAGES) == Decision(True, "grant", ActingAs.GRANTEE)
+    expired = plan_with(grants=[grant(sections=[Section.MESSAGES], end=datetime(2024, 6, 1))])
+    assert write(DELEGATE, expired, Part.MESSAGES) == Decision(False, "grant_expired", ActingAs.GRANTEE)
+
+
+def test_closed_plan_coordinator_cannot_write():
+    plan = plan_with(closed=True)
+    assert write(COORDINATOR, plan, Part.MEASURES) == Decision(False, "plan_closed", ActingAs.COORDINATOR)
+    assert decide(Actor(COORDINATOR), plan, Action.WRITE, Section.GOALS, SUMMER) == Decision(
+        False, "plan_closed", ActingAs.COORDINATOR
+    )
+    assert writable_parts(Actor(COORDINATOR), plan, SUMMER) == frozenset()
+    assert writable_sections(Actor(COORDINATOR), plan, SUMMER) == frozenset()
+    assert readable_sections(Actor(COORDINATOR), plan, SUMMER) == set(Section) - {Section.NOTES}
+    # What was not allowed open keeps its own reason.
+    assert reason(COORDINATOR, plan, Action.READ, Section.NOTES) == "notes_private"
+    assert reason(COORDINATOR, plan, Action.MANAGE_SHARING, None) == "sharing_owner_only"
+
+
+def test_closed_plan_owner_still_reads_but_cannot_write_or_share():
+    plan = plan_with(closed=True, guardianships=[court()])
+    assert decide(Actor(OWNER), plan, Action.READ, Section.GOALS, SUMMER) == Decision(True, "owner", ActingAs.OWNER)
+    assert readable_sections(Actor(OWNER), plan, SUMMER) == set(Section)
+    for action in (Action.MANAGE_SHARING, Action.SIGN_CONSENT, Action.WITHDRAW_CONSENT):
+        assert decide(Actor(OWNER), plan, action, None, SUMMER) == Decision(False, "plan_closed", ActingAs.OWNER)
+        assert decide(Actor(GUARDIAN), plan, action, None, SUMMER) == Decision(
+            False, "plan_closed", ActingAs.GUARDIAN
+        )
+    assert may_grant(Actor(OWNER), plan, [Section.ABOUT], SUMMER) == Decision(False, "plan_closed", ActingAs.OWNER)
+    assert write(OWNER, plan, Part.NOTES) == Decision(False, "plan_closed", ActingAs.OWNER)
+    assert write(OWNER, plan, Part.MEASURES).reason == "read_only"  # not hers open either
+    assert writable_parts(Actor(OWNER), plan, SUMMER) == frozenset()
+    assert readable_sections(Actor(GUARDIAN), plan, SUMMER) == set(Section) - {Section.NOTES}
+
+
+def test_closed_plan_grants_give_nothing():
+    plan = plan_with(closed=True, grants=[grant(sections=set(Section)), grant(COORDINATOR, [Section.NOTES])])
+    assert readable_sections(Actor(DELEGATE), plan, SUMMER) == frozenset()
+    assert writable_parts(Actor(DELEGATE), plan, SUMMER) == frozenset()
+    for section in Section:
+        assert decide(Actor(DELEGATE), plan, Action.READ, section, SUMMER) == Decision(
+            False, "plan_closed", ActingAs.GRANTEE
+        )
+    assert write(DELEGATE, plan, Part.MESSAGES) == Decision(False, "plan_closed", ActingAs.GRANTEE)
+    # The notes the owner shared with the coordinator end too; what the coordinator reads as such stays.
+    assert decide(Actor(COORDINATOR), plan, Action.READ, Section.NOTES, SUMMER) == Decision(
+        False, "plan_closed", ActingAs.GRANTEE
+    )
+    assert can(COORDINATOR, plan, Action.READ, Section.ABOUT)
 
 
 def test_guardian_with_a_notes_grant_may_read_notes_but_never_grant_them():

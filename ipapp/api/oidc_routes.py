@@ -26,6 +26,7 @@ from ipapp.auth.sessions import SESSION_COOKIE, cookie_attributes, end_session, 
 from ipapp.config import OidcSettings, settings
 from ipapp.api.passkey_routes import client_key
 from ipapp.auth.passkeys import record_failure, too_many_failures
+from ipapp.services import people
 
 log = logging.getLogger(__name__)
 
@@ -99,7 +100,8 @@ async def callback(request: Request) -> Response:
     # The database calls block, so they run off the event loop that also serves every websocket.
     await run_in_threadpool(end_session, request.cookies.get(SESSION_COOKIE))  # replaces the old one
     raw = await run_in_threadpool(start_session, account_id, request.headers.get("user-agent", ""))
-    response = RedirectResponse("/", status_code=303)
+    landing = await run_in_threadpool(people.landing_for_account, account_id)
+    response = RedirectResponse(landing, status_code=303)
     response.headers["Cache-Control"] = "no-store"
     response.set_cookie(value=raw, **cookie_attributes(secure=settings().public_origin.startswith("https://")))
     return response

@@ -11,7 +11,7 @@ from ipapp.api.bodies import BodyRefused, read_json
 from ipapp.api.session_routes import _same_origin, _secure
 from ipapp.auth import passkeys, sessions
 from ipapp.auth.oidc import client_key as address_key
-from ipapp.services import invitations
+from ipapp.services import invitations, people
 
 log = logging.getLogger(__name__)
 
@@ -28,7 +28,7 @@ def _unreadable(refused: BodyRefused) -> Response:
 
 def _signed_in(account_id: int, passkey_id: int, request: Request) -> Response:
     raw = sessions.start_session(account_id, request.headers.get("user-agent", "")[:200], passkey_id)
-    response = JSONResponse({"ok": True})
+    response = JSONResponse({"ok": True, "to": people.landing_for_account(account_id)})
     response.set_cookie(value=raw, **sessions.cookie_attributes(_secure()))
     return response
 

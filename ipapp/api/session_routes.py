@@ -11,6 +11,7 @@ from starlette.routing import Route
 from ipapp.auth import demo, sessions
 from ipapp.config import settings
 from ipapp.domain.ids import parse_id
+from ipapp.services import people
 
 log = logging.getLogger(__name__)
 
@@ -52,7 +53,7 @@ async def demo_sign_in(request: Request) -> Response:
         log.warning("demo sign-in refused: %s", refused)
         return RedirectResponse("/demo?feil=1", status_code=303)
     raw = sessions.start_session(account_id, request.headers.get("user-agent", "")[:200])
-    return signed_in_response(raw)
+    return signed_in_response(raw, to=people.landing_for_account(account_id))
 
 
 async def sign_out(request: Request) -> Response:

@@ -41,6 +41,7 @@ class GoalStatus(StrEnum):
     ACTIVE = "active"
     ACHIEVED = "achieved"
     PAUSED = "paused"
+    ENDED = "ended"  # no longer worked towards (kept, with its history)
 
 
 class MeetingKind(StrEnum):

@@ -562,3 +562,18 @@ for _number in range(12):
     MESSAGES[f"month.{_number + 1}"] = {loc: words.split()[_number] for loc, words in _MONTHS.items()}
 for _number in range(7):
     MESSAGES[f"weekday.{_number + 1}"] = {loc: words.split()[_number] for loc, words in _WEEKDAYS.items()}
+
+
+def _merge(part: dict[str, dict[str, str]]) -> None:
+    """Add one area's texts; a key defined twice is a mistake caught at import."""
+    twice = sorted(set(part) & set(MESSAGES))
+    if twice:
+        raise ValueError(f"catalog keys defined twice: {twice}")
+    MESSAGES.update(part)
+
+
+# Areas with many texts of their own live in their own modules (imported here, merged once).
+from ipapp.i18n import catalog_editing, catalog_print  # noqa: E402
+
+_merge(catalog_editing.MESSAGES)
+_merge(catalog_print.MESSAGES)

@@ -24,6 +24,7 @@ from ipapp.models.access import (
     Consent,
     ConsentGrant,
     PlanVersion,
+    PlanVisit,
 )
 from ipapp.models.push import PushSubscription, ReminderOutbox
 
@@ -34,6 +35,6 @@ __all__ = [
     "AuthChallenge", "SignInAttempt",
     "Consent", "ConsentGrant", "Contact", "Goal", "Guardianship", "Invitation", "Measure",
     "Meeting", "MeetingInvitee", "Message", "MessageRead", "MessageThread", "OwnerNote",
-    "PasskeyCredential", "Person", "Plan", "PlanCoordinator", "PlanMember", "PlanVersion",
+    "PasskeyCredential", "Person", "Plan", "PlanCoordinator", "PlanMember", "PlanVersion", "PlanVisit",
     "PushSubscription", "ReminderOutbox", "WebSession", "metadata", "utcnow",
 ]

@@ -6,7 +6,7 @@ withdrawn, and it is not revoked; that rule lives in ipapp.policy, not here.
 
 
 from pydantic import NaiveDatetime
-from sqlalchemy import CheckConstraint, Column, LargeBinary, Text, UniqueConstraint
+from sqlalchemy import Index, CheckConstraint, Column, LargeBinary, Text, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 from ipapp.domain.vocabulary import Section, SignedAs, sql_in
@@ -119,6 +119,7 @@ class PlanVersion(SQLModel, table=True):
     __table_args__ = (
         CheckConstraint("change IN ('create', 'update', 'delete')", name="change"),
         UniqueConstraint("entity", "entity_id", "version"),
+        Index("ix_plan_version_plan_changed", "plan_id", "changed_at"),  # "what changed since"
     )
 
     id: int | None = Field(default=None, primary_key=True)
@@ -130,3 +131,18 @@ class PlanVersion(SQLModel, table=True):
     snapshot: str = Field(sa_type=Text)  # JSON of the row after the change (before, for delete)
     changed_by_person_id: int | None = Field(default=None, foreign_key="person.id")
     changed_at: NaiveDatetime = Field(default_factory=utcnow)
+
+
+class PlanVisit(SQLModel, table=True):
+    """When a person last looked at a plan, per sign-in session: "Endret siden sist" shows what
+    others changed since the end of their previous visit (the last look in an earlier session)."""
+
+    __tablename__ = "plan_visit"
+    __table_args__ = (UniqueConstraint("plan_id", "person_id"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    plan_id: int = Field(foreign_key="plan.id", index=True, ondelete="CASCADE")
+    person_id: int = Field(foreign_key="person.id", ondelete="CASCADE")
+    session_id: int | None = None  # the sign-in session of the visit now going on
+    seen_at: NaiveDatetime = Field(default_factory=utcnow)  # the latest look
+    previous_seen_at: NaiveDatetime | None = None  # the last look of the previous visit

@@ -15,6 +15,7 @@ class OwnerNote(SQLModel, table=True):
     plan_id: int = Field(foreign_key="plan.id", index=True, ondelete="CASCADE")
     author_person_id: int = Field(foreign_key="person.id")
     body: str = Field(min_length=1, sa_type=Text)
+    version: int = Field(default=1, ge=1)
     created_at: NaiveDatetime = Field(default_factory=utcnow)
     updated_at: NaiveDatetime = Field(default_factory=utcnow)
 

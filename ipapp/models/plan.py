@@ -22,6 +22,7 @@ class Plan(SQLModel, table=True):
     period_start: date
     period_end: date | None = None
     next_review_on: date  # the plan is reviewed at least yearly
+    version: int = Field(default=1, ge=1)  # of the period and review date: no lost updates
     created_at: NaiveDatetime = Field(default_factory=utcnow)
     updated_at: NaiveDatetime = Field(default_factory=utcnow)
 
@@ -79,6 +80,7 @@ class AboutMe(SQLModel, table=True):
     what_matters: str = Field(default="", sa_type=Text)
     resources: str = Field(default="", sa_type=Text)
     needs: str = Field(default="", sa_type=Text)
+    version: int = Field(default=1, ge=1)
     updated_at: NaiveDatetime = Field(default_factory=utcnow)
     updated_by_person_id: int | None = Field(default=None, foreign_key="person.id")
 
@@ -92,7 +94,9 @@ class Goal(SQLModel, table=True):
     title: str = Field(min_length=1, max_length=300)  # the owner's own words
     description: str = Field(default="", sa_type=Text)
     status: str = Field(default=GoalStatus.ACTIVE.value, max_length=16)
+    status_note: str = Field(default="", max_length=1000)  # e.g. why it was achieved or paused
     target_date: date | None = None
+    version: int = Field(default=1, ge=1)
     created_at: NaiveDatetime = Field(default_factory=utcnow)
     updated_at: NaiveDatetime = Field(default_factory=utcnow)
 
@@ -114,6 +118,7 @@ class Contact(SQLModel, table=True):
     phone: str | None = Field(default=None, max_length=40)
     email: str | None = Field(default=None, max_length=320)
     position: int = Field(default=0, ge=0)
+    version: int = Field(default=1, ge=1)
 
 
 class Measure(SQLModel, table=True):
@@ -136,3 +141,5 @@ class Measure(SQLModel, table=True):
     ends_on: date | None = None
     owner_contribution: str = Field(default="", sa_type=Text)
     next_of_kin_contribution: str = Field(default="", sa_type=Text)
+    how: str = Field(default="", sa_type=Text)  # how it is carried out (gjennomføring)
+    version: int = Field(default=1, ge=1)

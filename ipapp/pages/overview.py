@@ -2,23 +2,13 @@
 
 import reflex as rx
 
-from ipapp.components.cards import goal_card, meeting_card
+from ipapp.components.cards import meeting_card
+from ipapp.components.forms import edit_result
+from ipapp.pages.plan_sections import changes_section, goals_section, missing_section, plan_section
 from ipapp.components.shell import icon, link, page_shell
 from ipapp.components.text import t
 from ipapp.state.plan import PlanState
 from ipapp.state.sharing import SharingState
-
-
-def _goals_section() -> rx.Component:
-    return rx.el.section(
-        rx.el.h2(t("overview.goals_heading"), id="goals-heading"),
-        rx.cond(
-            PlanState.goals.length() > 0,
-            rx.el.div(rx.foreach(PlanState.goals, goal_card), class_name="stack"),
-            rx.el.p(t("overview.no_goals"), class_name="muted"),
-        ),
-        aria_labelledby="goals-heading",
-    )
 
 
 def _next_meeting_section() -> rx.Component:
@@ -109,7 +99,15 @@ def overview_page() -> rx.Component:
     return page_shell(
         PlanState.overview_title,
         "/",
-        rx.cond(_readable("goals"), _goals_section()),
+        rx.cond(PlanState.plan_closed, rx.el.p(t("overview.closed"), role="status", class_name="notice")),
+        edit_result(),
+        changes_section(),
+        missing_section(),
+        rx.cond(_readable("about"), rx.el.section(
+            rx.el.h2(t("overview.about_heading"), id="about-heading"),
+            link(icon("heart-handshake"), rx.el.span(t("overview.open_about")), href="/om-meg", class_name="action-link"),
+            aria_labelledby="about-heading")),
+        rx.cond(_readable("goals"), goals_section()),
         rx.cond(_readable("meetings"), _next_meeting_section()),
         rx.cond(_readable("messages"), _messages_section()),
         rx.cond(PlanState.may_manage_sharing, _access_section()),
@@ -122,5 +120,9 @@ def overview_page() -> rx.Component:
                 aria_labelledby="contacts-heading",
             ),
         ),
-        rx.el.p(t("overview.next_review"), ": ", PlanState.next_review, class_name="muted"),
+        rx.cond(_readable("notes"), rx.el.section(
+            rx.el.h2(t("overview.notes_heading"), id="notes-heading"),
+            link(icon("notebook-pen"), rx.el.span(t("overview.open_notes")), href="/notater", class_name="action-link"),
+            aria_labelledby="notes-heading")),
+        rx.cond(PlanState.header, plan_section()),
     )

@@ -1,45 +1,11 @@
-"""A goal with its measures, the contacts, the meetings and the messages."""
+"""The meetings and the messages."""
 
 import reflex as rx
 
-from ipapp.components.cards import contact_card, measure_detail, meeting_card
-from ipapp.components.shell import icon, link, page_shell
+from ipapp.components.cards import meeting_card
+from ipapp.components.shell import page_shell
 from ipapp.components.text import t
 from ipapp.state.plan import PlanState
-
-
-def goal_page() -> rx.Component:
-    goal = PlanState.goal
-    return page_shell(
-        rx.cond(goal, goal.title, t("goal.title_fallback")),
-        "/",
-        rx.cond(
-            goal,
-            rx.fragment(
-                rx.el.p(goal.status_label, class_name="badge"),
-                rx.cond(goal.description != "", rx.el.p(goal.description, class_name="lead")),
-                rx.el.h2(t("goal.measures")),
-                rx.cond(
-                    goal.measures.length() > 0,
-                    rx.el.div(rx.foreach(goal.measures, measure_detail), class_name="stack"),
-                    rx.el.p(t("goal.no_measures"), class_name="muted"),
-                ),
-            ),
-        ),
-        link(icon("arrow-left"), rx.el.span(t("goal.back")), href="/", class_name="action-link"),
-    )
-
-
-def contacts_page() -> rx.Component:
-    return page_shell(
-        t("contacts.title"),
-        "/",
-        rx.cond(
-            PlanState.contacts.length() > 0,
-            rx.el.div(rx.foreach(PlanState.contacts, contact_card), class_name="stack"),
-            rx.el.p(t("contacts.none"), class_name="muted"),
-        ),
-    )
 
 
 def _meeting_list(meetings, empty_key: str) -> rx.Component:

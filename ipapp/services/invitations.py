@@ -77,7 +77,7 @@ def _clean(value: object, field: str, *, required: bool, limit: int, pattern: re
     return text
 
 
-def _issue(session: Session, account_id: int, actor_person_id: int, plan_id: int, role: str | None,
+def issue_code(session: Session, account_id: int, actor_person_id: int, plan_id: int, role: str | None,
            now: datetime) -> str:
     # A new code makes earlier unused ones useless: one live invitation per account.
     session.exec(
@@ -110,7 +110,7 @@ def made_since(session: Session, person_id: int | None, since: datetime) -> int:
     ).all())
 
 
-def _result(code: str, person: Person, now: datetime, locale: str) -> NewInvitation:
+def invitation_result(code: str, person: Person, now: datetime, locale: str) -> NewInvitation:
     return NewInvitation(
         code=code,
         link=f"{settings().public_origin}/invitasjon/{code}",
@@ -157,8 +157,8 @@ def invite_in(session: Session, plan: Plan, actor_person_id: int, new: NewPerson
     session.add(account)
     session.add(PlanMember(plan_id=plan.id, person_id=person.id, role=role, relation=new.relation))
     session.flush()
-    code = _issue(session, account.id, actor_person_id, plan.id, role, now)
-    return person, _result(code, person, now, locale)
+    code = issue_code(session, account.id, actor_person_id, plan.id, role, now)
+    return person, invitation_result(code, person, now, locale)
 
 
 def create_invitation(actor_person_id: int | None, plan_id: object, form: object, locale: str) -> NewInvitation:
@@ -187,10 +187,10 @@ def reinvite(actor_person_id: int | None, plan_id: object, person_id: object, re
         account = session.exec(select(Account).where(Account.person_id == person_id)).first()
         if person_id not in connected or account is None:
             raise AccessDenied("not_on_plan")  # only people on this plan, never anyone else's
-        code = _issue(session, account.id, actor_person_id, plan.id, None, now)
+        code = issue_code(session, account.id, actor_person_id, plan.id, None, now)
         person = session.get(Person, person_id)
         account_id = account.id
-        result = _result(code, person, now, locale)
+        result = invitation_result(code, person, now, locale)
     if remove_old_passkeys is True:
         for passkey in passkeys.list_passkeys(account_id):
             passkeys.remove_passkey(account_id, passkey.id)

@@ -11,8 +11,13 @@ from ipapp.models import utcnow
 from ipapp.services.consents import renewal_needed_in
 from ipapp.services.grant_endings import EndingSoon, ending_soon_in
 from ipapp.services.plan_access import load_context
+from ipapp.i18n.dates import oslo_today
 from ipapp.services.plan_reading import overview_in, watch_in
-from ipapp.services.views import OverviewView
+from ipapp.services.plan_status import changes_since, missing_for, visit
+from ipapp.services.views import ChangeView, MissingView, OverviewView
+
+# Who is shown what the plan lacks: those who keep it (not a next of kin reading part of it).
+KEEPERS = (policy.ActingAs.OWNER, policy.ActingAs.GUARDIAN, policy.ActingAs.COORDINATOR)
 
 
 @dataclass(frozen=True)
@@ -22,20 +27,28 @@ class OverviewPage:
     renewal_needed: bool
     fingerprint: tuple  # what the reader may open (plan_reading.access_watch)
     next_change_at: datetime | None
+    changes: list[ChangeView]  # "Endret siden sist": by others, since the previous visit
+    missing: list[MissingView]  # "Planen mangler", for those who keep the plan
 
 
-def open_overview(person_id: int | None, plan_id: object, locale: str) -> OverviewPage:
+def open_overview(person_id: int | None, plan_id: object, locale: str,
+                  session_id: int | None = None) -> OverviewPage:
     """AccessDenied as read_overview raises it; the reminders only for whoever manages sharing,
-    asked of the policy and audited as before."""
+    asked of the policy and audited as before. `session_id` (the sign-in session) marks visits."""
     with transaction() as session:
         ctx = load_context(session, person_id, plan_id, utcnow())
         overview = overview_in(session, ctx, locale)
         sharing = ctx.decide(policy.Action.MANAGE_SHARING, None).allowed
         fingerprint, next_change_at = watch_in(ctx)
+        keeper = bool(policy.acting_relations(ctx.actor, ctx.facts, ctx.now) & set(KEEPERS))
+        missing = missing_for(session, [ctx.plan], {ctx.plan.id: ctx.facts.coordinator_person_id},
+                              oslo_today(ctx.now), locale)[ctx.plan.id] if keeper else []
         return OverviewPage(
             overview=overview,
             ending_soon=ending_soon_in(session, ctx, locale) if sharing else [],
             renewal_needed=sharing and renewal_needed_in(session, ctx),
             fingerprint=fingerprint,
             next_change_at=next_change_at,
+            changes=changes_since(session, ctx, visit(session, ctx, session_id), locale),
+            missing=missing,
         )

@@ -72,6 +72,23 @@ def describe(person_id: int, locale: str) -> PersonView | None:
 
 def first_plan_for(person_id: int) -> int | None:
     """The plan to open after sign-in: the person's own, else the first they are connected to."""
+    return starting_point(person_id)[0]
+
+
+def starting_point(person_id: int) -> tuple[int | None, int]:
+    """After sign-in: the plan to open first and how many plans the person may switch between."""
     with transaction() as session:
         plans = plans_for_person(session, person_id)
-        return plans[0] if plans else None
+        return (plans[0] if plans else None), len(plans)
+
+
+WORKSPACE_ROUTE = "/planer"
+
+
+def landing_for_account(account_id: int) -> str:
+    """Where sign-in lands: a coordinator on "Mine planer", everyone else on their plan."""
+    with transaction() as session:
+        coordinates = session.exec(
+            select(PlanCoordinator.id).join(Account, col(Account.person_id) == col(PlanCoordinator.coordinator_person_id))
+            .where(Account.id == account_id, col(PlanCoordinator.assigned_until).is_(None))).first()
+        return WORKSPACE_ROUTE if coordinates is not None else "/"

@@ -10,7 +10,7 @@ from sqlmodel import Session, col, select
 
 from ipapp import policy
 from ipapp.db import CommitThenRaise
-from ipapp.domain.vocabulary import Section
+from ipapp.domain.vocabulary import PlanStatus, Section
 from ipapp.models import (
     AccessGrant,
     AccessGrantSection,
@@ -116,6 +116,7 @@ def plan_facts(session: Session, plan: Plan) -> policy.PlanFacts:
             for g in guardianships
         ),
         grants=_grant_facts(session, plan.id),
+        closed=plan.status == PlanStatus.CLOSED.value,
     )
 
 

@@ -9,7 +9,7 @@ from ipapp import policy
 from ipapp.db import transaction
 from ipapp.domain.vocabulary import Section
 from ipapp.i18n import translate
-from ipapp.i18n.dates import format_date, format_when, to_oslo
+from ipapp.i18n.dates import format_date, format_when, oslo_today, to_oslo
 from ipapp.models import (
     AccessGrant,
     Contact,
@@ -51,37 +51,58 @@ def _phone_href(phone: str | None) -> str:
     return "tel:" + "".join(ch for ch in phone if ch in "0123456789+") if phone else ""
 
 
-def _header(session: Session, ctx: PlanContext) -> PlanHeader:
-    owner = session.get(Person, ctx.plan.owner_person_id)
+def _header(session: Session, ctx: PlanContext, locale: str = "nb") -> PlanHeader:
+    plan = ctx.plan
+    owner = session.get(Person, plan.owner_person_id)
+    coordinator_id = ctx.facts.coordinator_person_id
+    coordinator = session.get(Person, coordinator_id) if coordinator_id else None
     sharing = ctx.decide(policy.Action.MANAGE_SHARING, None)
     own_view = ctx.decide(policy.Action.READ, Section.ABOUT)
+    start = format_date(plan.period_start, locale)
+    period = (translate("plan.period_range", locale, start=start, end=format_date(plan.period_end, locale))
+              if plan.period_end else translate("plan.period_open", locale, start=start))
     return PlanHeader(
-        plan_id=ctx.plan.id,
+        plan_id=plan.id,
         owner_name=owner.full_name,
         owner_given_name=owner.given_name,
         viewer_is_owner=ctx.is_owner,
         acting_as=str(own_view.acting_as),
         readable_sections=[s for s in SECTION_ORDER if s in ctx.readable],
         may_manage_sharing=sharing.allowed,
+        writable_parts=sorted(policy.writable_parts(ctx.actor, ctx.facts, ctx.now)),
+        closed=ctx.facts.closed,
+        coordinator_name=coordinator.full_name if coordinator else "",
+        period=period,
+        next_review=format_date(plan.next_review_on, locale),
+        review_overdue=plan.next_review_on < oslo_today(ctx.now),
+        period_start=plan.period_start.isoformat(),
+        period_end=plan.period_end.isoformat() if plan.period_end else "",
+        next_review_on=plan.next_review_on.isoformat(),
+        plan_version=plan.version,
     )
 
 
-def _measure_views(session: Session, goal_id: int, locale: str, with_phone: bool) -> list[MeasureView]:
-    """The measures under a goal. The responsible person's name belongs to the goal; their phone
-    number belongs to `contacts`, so it is only included for those who may read contacts."""
+def _measure_views(session: Session, goal_ids: list[int], locale: str, with_phone: bool,
+                   today) -> dict[int, list[MeasureView]]:
+    """The measures under these goals, per goal, in two queries however many. The responsible
+    person's name belongs to the goal; their phone number belongs to `contacts`, so it is only
+    included for those who may read contacts."""
     measures = session.exec(
-        select(Measure).where(Measure.goal_id == goal_id).order_by(col(Measure.position))
-    ).all()
-    views = []
+        select(Measure).where(col(Measure.goal_id).in_(goal_ids)).order_by(col(Measure.position), col(Measure.id))
+    ).all() if goal_ids else []
+    contact_ids = {m.responsible_contact_id for m in measures if m.responsible_contact_id}
+    contacts = {c.id: c for c in session.exec(select(Contact).where(col(Contact.id).in_(contact_ids)))} \
+        if contact_ids else {}
+    views: dict[int, list[MeasureView]] = {goal_id: [] for goal_id in goal_ids}
     for m in measures:
-        contact = session.get(Contact, m.responsible_contact_id) if m.responsible_contact_id else None
+        contact = contacts.get(m.responsible_contact_id)
         start = format_date(m.starts_on, locale)
         period = (
             translate("measure.period_range", locale, start=start, end=format_date(m.ends_on, locale))
             if m.ends_on
             else translate("measure.period_open", locale, start=start)
         )
-        views.append(
+        views[m.goal_id].append(
             MeasureView(
                 id=m.id,
                 name=m.name,
@@ -93,19 +114,34 @@ def _measure_views(session: Session, goal_id: int, locale: str, with_phone: bool
                 period=period,
                 owner_contribution=m.owner_contribution,
                 next_of_kin_contribution=m.next_of_kin_contribution,
+                goal_id=m.goal_id,
+                how=m.how,
+                starts_on=m.starts_on.isoformat(),
+                ends_on=m.ends_on.isoformat() if m.ends_on else "",
+                responsible_contact_id=str(m.responsible_contact_id or ""),
+                ended=m.ends_on is not None and m.ends_on < today,
+                version=m.version,
             )
         )
     return views
 
 
-def _goal_view(session: Session, ctx: PlanContext, goal: Goal, locale: str) -> GoalView:
-    return GoalView(
-        id=goal.id,
-        title=goal.title,
-        description=goal.description,
-        status_label=translate(f"goal.status.{goal.status}", locale),
-        measures=_measure_views(session, goal.id, locale, with_phone=_readable(ctx, Section.CONTACTS)),
-    )
+def _goal_views(session: Session, ctx: PlanContext, goals: list[Goal], locale: str) -> list[GoalView]:
+    measures = _measure_views(session, [g.id for g in goals], locale, _readable(ctx, Section.CONTACTS),
+                              oslo_today(ctx.now))
+    return [
+        GoalView(
+            id=goal.id,
+            title=goal.title,
+            description=goal.description,
+            status_label=translate(f"goal.status.{goal.status}", locale),
+            measures=measures[goal.id],
+            status=goal.status,
+            status_note=goal.status_note,
+            version=goal.version,
+        )
+        for goal in goals
+    ]
 
 
 def _goals(session: Session, ctx: PlanContext, locale: str) -> list[GoalView]:
@@ -113,7 +149,7 @@ def _goals(session: Session, ctx: PlanContext, locale: str) -> list[GoalView]:
     goals = session.exec(
         select(Goal).where(Goal.plan_id == ctx.plan.id).order_by(col(Goal.position), col(Goal.id))
     ).all()
-    return [_goal_view(session, ctx, g, locale) for g in goals]
+    return _goal_views(session, ctx, list(goals), locale)
 
 
 def _meeting_views(session: Session, meetings: list[Meeting], now: datetime, locale: str) -> list[MeetingView]:
@@ -235,7 +271,7 @@ def read_overview(person_id: int | None, plan_id: object, locale: str) -> Overvi
 def overview_in(session: Session, ctx: PlanContext, locale: str) -> OverviewView:
     """read_overview inside the caller's transaction, with the plan already loaded."""
     now = ctx.now
-    header = _header(session, ctx)
+    header = _header(session, ctx, locale)
     if not header.readable_sections:
         _deny_whole_plan(session, ctx, "overview")
     goals = _goals(session, ctx, locale) if _readable(ctx, Section.GOALS) else []
@@ -278,27 +314,28 @@ class SectionPage:
     watch: tuple[tuple, datetime | None]  # as access_watch
 
 
-def open_section(person_id: int | None, plan_id: object, read_in, *args) -> SectionPage:
+def open_section(person_id: int | None, plan_id: object, locale: str, read_in, *args) -> SectionPage:
     """A page of one section in one transaction: the header (AccessDenied when the viewer may
     open nothing of the plan), the section through `read_in(session, ctx, *args)` (one of the
-    *_in readers below; its refusal is kept, audited, in `denied`), and what the tab watches."""
+    *_in readers below, called with `*args, locale`; its refusal is kept, audited, in `denied`),
+    and what the tab watches."""
     with transaction() as session:
         ctx = load_context(session, person_id, plan_id, utcnow())
-        header = header_in(session, ctx)
+        header = header_in(session, ctx, locale)
         try:
-            content, denied = read_in(session, ctx, *args), None
+            content, denied = read_in(session, ctx, *args, locale), None
         except AccessDenied as refused:
             content, denied = None, refused
         return SectionPage(header, content, denied, watch_in(ctx))
 
 
-def read_header(person_id: int | None, plan_id: object) -> PlanHeader:
+def read_header(person_id: int | None, plan_id: object, locale: str = "nb") -> PlanHeader:
     """Whose plan this is and what the viewer may open; denied when they may open nothing."""
-    return _in_transaction(person_id, plan_id, header_in)
+    return _in_transaction(person_id, plan_id, header_in, locale)
 
 
-def header_in(session: Session, ctx: PlanContext) -> PlanHeader:
-    header = _header(session, ctx)
+def header_in(session: Session, ctx: PlanContext, locale: str = "nb") -> PlanHeader:
+    header = _header(session, ctx, locale)
     if not header.readable_sections and not header.may_manage_sharing:
         _deny_whole_plan(session, ctx, "header")
     return header
@@ -316,7 +353,7 @@ def goal_in(session: Session, ctx: PlanContext, goal_id: object, locale: str) ->
     if goal is None or goal.plan_id != ctx.plan.id:
         raise AccessDenied("no_such_goal")
     require(session, ctx, policy.Action.READ, Section.GOALS, target=f"goal:{goal.id}")
-    return _goal_view(session, ctx, goal, locale)
+    return _goal_views(session, ctx, [goal], locale)[0]
 
 
 def read_contacts(person_id: int | None, plan_id: object, locale: str) -> list[ContactView]:
@@ -339,6 +376,8 @@ def contacts_in(session: Session, ctx: PlanContext, locale: str) -> list[Contact
             phone_href=_phone_href(c.phone),
             email=c.email or "",
             email_href=f"mailto:{c.email}" if c.email else "",
+            role=c.role,
+            version=c.version,
         )
         for c in contacts
     ]

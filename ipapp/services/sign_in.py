@@ -19,7 +19,8 @@ def _post_then_enter(ceremony_js: str, url: str, body_js: str) -> str:
         f"    headers: {{'content-type': 'application/json'}}, body: JSON.stringify({body_js})}});\n"
         "  let answer = {};\n"
         "  try { answer = await res.json(); } catch (e) { answer = {error: 'failed'}; }\n"
-        "  if (res.ok) { window.location.assign('/'); return {ok: true}; }\n"
+        # Only our two landing pages, whatever the answer says.
+        "  if (res.ok) { window.location.assign(answer.to === '/planer' ? '/planer' : '/'); return {ok: true}; }\n"
         "  return {error: answer.error || 'failed'};\n"
         "})()"
     )

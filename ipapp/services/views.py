@@ -15,6 +15,14 @@ class MeasureView:
     period: str
     owner_contribution: str
     next_of_kin_contribution: str
+    # What an edit form starts from (and the version it must still be when saved).
+    goal_id: int = 0
+    how: str = ""
+    starts_on: str = ""  # YYYY-MM-DD
+    ends_on: str = ""
+    responsible_contact_id: str = ""  # "" for nobody
+    ended: bool = False
+    version: int = 1
 
 
 @dataclass
@@ -24,6 +32,9 @@ class GoalView:
     description: str
     status_label: str
     measures: list[MeasureView] = field(default_factory=list)
+    status: str = "active"
+    status_note: str = ""
+    version: int = 1
 
 
 @dataclass
@@ -37,6 +48,8 @@ class ContactView:
     phone_href: str
     email: str
     email_href: str
+    role: str = ""
+    version: int = 1
 
 
 @dataclass
@@ -99,6 +112,16 @@ class PlanHeader:
     acting_as: str
     readable_sections: list[str]
     may_manage_sharing: bool
+    writable_parts: list[str] = field(default_factory=list)  # policy.Part values this viewer may change
+    closed: bool = False
+    coordinator_name: str = ""
+    period: str = ""  # in words
+    next_review: str = ""
+    review_overdue: bool = False
+    period_start: str = ""  # YYYY-MM-DD, for the coordinator's form
+    period_end: str = ""
+    next_review_on: str = ""
+    plan_version: int = 1
 
 
 @dataclass
@@ -109,3 +132,29 @@ class OverviewView:
     threads_awaiting_reply: int
     access: list[AccessView]
     next_review: str
+
+
+@dataclass
+class AboutView:
+    what_matters: str
+    resources: str
+    needs: str
+    version: int  # 0: nothing written yet
+    updated: str  # "" when never written
+
+
+@dataclass
+class ChangeView:
+    """One line of "Endret siden sist"."""
+
+    text: str  # "Kari Nilsen endret målet «Gå på tur»"
+    when: str
+    history_href: str  # "" when the item is gone
+
+
+@dataclass
+class MissingView:
+    """One line of "Planen mangler"."""
+
+    text: str
+    href: str

@@ -42,6 +42,8 @@ def endpoint(access: Access, *params: type) -> Callable:
         signature = inspect.signature(handler)
         if inspect.isasyncgenfunction(handler):
             return _background(handler, signature, rule)
+        if inspect.iscoroutinefunction(handler):  # may await other states (get_state)
+            return _coroutine(handler, signature, rule)
 
         @functools.wraps(handler)
         def checked(self, *given: Any, **named: Any):
@@ -72,6 +74,21 @@ def _bind(handler: Callable, signature: inspect.Signature, rule: EndpointRule, s
         log.warning("refused %s: arguments do not fit %s", handler.__qualname__, rule.params)
         return None
     return args
+
+
+def _coroutine(handler: Callable, signature: inspect.Signature, rule: EndpointRule) -> Callable:
+    @functools.wraps(handler)
+    async def checked(self, *given: Any, **named: Any):
+        args = _bind(handler, signature, rule, self, given, named)
+        if args is None:
+            return None
+        self._resolve_session()
+        if rule.access == "signed_in" and self._person_id is None:
+            return self._sign_in_redirect()
+        return await handler(self, *args)
+
+    checked.endpoint_rule = rule  # type: ignore[attr-defined]
+    return checked
 
 
 def _background(handler: Callable, signature: inspect.Signature, rule: EndpointRule) -> Callable:

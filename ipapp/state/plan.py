@@ -1,20 +1,26 @@
 """What the plan pages show. Data comes only from ipapp.services; access is decided there."""
 
+import json
 import logging
-from datetime import datetime
+from datetime import date, datetime
 
 import reflex as rx
 
 from ipapp import live
 from ipapp.domain.ids import parse_id
 from ipapp.models import utcnow
-from ipapp.services import grant_endings, overview_page, plan_reading
+from ipapp.services import goal_page, grant_endings, history, notes, overview_page, plan_reading
+from ipapp.services.history import HistoryView
+from ipapp.services.notes import NoteView
 from ipapp.services.plan_access import AccessDenied
 from ipapp.services.views import (
+    AboutView,
     AccessView,
+    ChangeView,
     ContactView,
     GoalView,
     MeetingView,
+    MissingView,
     PlanHeader,
     ThreadView,
 )
@@ -49,6 +55,7 @@ class PlanState(SessionState):
     _loader: str = ""
     _fingerprint: tuple = ()
     _next_change_at: datetime | None = None
+    _live_reload: bool = False  # the next load is the watcher's (someone else changed the plan)
 
     loaded: bool = False
     error: str = ""
@@ -65,6 +72,25 @@ class PlanState(SessionState):
     threads: list[ThreadView] = []
     ending_soon: list[grant_endings.EndingSoon] = []
     renewal_needed: bool = False
+    changes: list[ChangeView] = []
+    missing: list[MissingView] = []
+    about: AboutView | None = None
+    notes: list[NoteView] = []
+    history: HistoryView | None = None
+    # The version of each item its edit form started from ("goal:12" -> 3). Set when a page is
+    # opened or after one's own save, never by a reload for someone else's change: so a save
+    # over another person's change is seen as a conflict, not made silently.
+    form_versions: dict[str, int] = {}
+    contact_choices: list[list[str]] = []  # the goal page's forms: who can be responsible
+    goal_choices: list[list[str]] = []  # and which goal a service can move to
+
+    @rx.var
+    def writable_parts(self) -> list[str]:
+        return self.header.writable_parts if self.header else []
+
+    @rx.var
+    def plan_closed(self) -> bool:
+        return bool(self.header and self.header.closed)
 
     @rx.var
     def owner_name(self) -> str:
@@ -90,6 +116,22 @@ class PlanState(SessionState):
     def readable_sections(self) -> list[str]:
         return self.header.readable_sections if self.header else []
 
+    @rx.event
+    @endpoint("signed_in", dict)
+    def open_earlier(self, form: dict):
+        """The plan as it stood at the end of a chosen day: the print view or the PDF. The route
+        checks the reader again (the policy decides there, as on every read)."""
+        day, kind = form.get("dato"), form.get("format")
+        if not isinstance(day, str) or len(day) != 10 or self._plan_id is None:
+            return None
+        try:
+            chosen = date.fromisoformat(day)
+        except ValueError:
+            return None
+        path = "/utskrift.pdf" if kind == "pdf" else "/utskrift"
+        url = f"{path}?plan={self._plan_id}&dato={chosen.isoformat()}&lang={self.lang}"
+        return rx.call_script(f"window.location.assign({json.dumps(url)})")
+
     def _start(self):
         """Common start of every page load: clear what was shown, check sign-in, set language."""
         self.loaded = False
@@ -114,7 +156,7 @@ class PlanState(SessionState):
         if (redirect := self._start()) is not None or self.loaded:
             return redirect
         try:
-            page = overview_page.open_overview(self._person_id, self._plan_id, self.lang)
+            page = overview_page.open_overview(self._person_id, self._plan_id, self.lang, self._session_id)
         except AccessDenied as denied:
             self.header = None
             self._denied(denied)
@@ -128,6 +170,8 @@ class PlanState(SessionState):
         self.next_review = overview.next_review
         self.ending_soon = page.ending_soon
         self.renewal_needed = page.renewal_needed
+        self.changes, self.missing = page.changes, page.missing
+        self._remember_versions(goals=overview.goals)
         self.loaded = True
         return self._finish("load_overview", (page.fingerprint, page.next_change_at))
 
@@ -139,7 +183,7 @@ class PlanState(SessionState):
             return redirect
         self.error = ""
         try:
-            self.header = plan_reading.read_header(self._person_id, self._plan_id)
+            self.header = plan_reading.read_header(self._person_id, self._plan_id, self.lang)
         except AccessDenied:
             self.header = None  # the page needs no plan; the header just shows no owner
         self.loaded = True
@@ -150,12 +194,30 @@ class PlanState(SessionState):
     def load_goal(self):
         self.goal = None
         goal_id = _parse_id(self.router._page.params.get("goal_id"))
-        return self._load_section("goal", plan_reading.goal_in, goal_id)
+        return self._load_section("goal", goal_page.goal_page_in, goal_id)
 
     @rx.event
     @endpoint("signed_in")
     def load_contacts(self):
         return self._load_section("contacts", plan_reading.contacts_in)
+
+    @rx.event
+    @endpoint("signed_in")
+    def load_about(self):
+        return self._load_section("about", history.about_in)
+
+    @rx.event
+    @endpoint("signed_in")
+    def load_notes(self):
+        return self._load_section("notes", notes.notes_in)
+
+    @rx.event
+    @endpoint("signed_in")
+    def load_history(self):
+        self.history = None
+        params = self.router._page.params
+        return self._load_section("history", history.history_in, params.get("kind"),
+                                  _parse_id(params.get("item_id")))
 
     @rx.event
     @endpoint("signed_in")
@@ -178,7 +240,7 @@ class PlanState(SessionState):
         if (redirect := self._start()) is not None or self.loaded:
             return redirect
         try:
-            page = plan_reading.open_section(self._person_id, self._plan_id, read_in, *args, self.lang)
+            page = plan_reading.open_section(self._person_id, self._plan_id, self.lang, read_in, *args)
         except AccessDenied as denied:  # the viewer may open nothing of this plan
             self.header = None
             self._denied(denied)
@@ -190,16 +252,42 @@ class PlanState(SessionState):
         if name == "meetings":
             self.upcoming_meetings, self.past_meetings = page.content or ([], [])
         elif name == "goal":
-            self.goal = page.content
+            self.goal = page.content.goal if page.content else None
+            self.contact_choices = page.content.contact_choices if page.content else []
+            self.goal_choices = page.content.goal_choices if page.content else []
+        elif name in ("about", "history"):
+            setattr(self, name, page.content)
         else:
             setattr(self, name, page.content or [])
+        self._remember_versions(goals=[self.goal] if name == "goal" and self.goal else [],
+                                contacts=self.contacts if name == "contacts" else [],
+                                notes=self.notes if name == "notes" else [],
+                                about=self.about if name == "about" else None)
         self.loaded = True
         return self._finish(f"load_{name}", page.watch)
+
+    def _remember_versions(self, goals=(), contacts=(), notes=(), about=None) -> None:
+        """What each edit form starts from; a reload for someone else's change keeps the old."""
+        if self._live_reload:
+            self._live_reload = False
+            return
+        versions = {}
+        if self.header is not None:
+            versions["plan"] = self.header.plan_version
+        for goal in goals:
+            versions[f"goal:{goal.id}"] = goal.version
+            versions.update({f"measure:{m.id}": m.version for m in goal.measures})
+        versions.update({f"contact:{c.id}": c.version for c in contacts})
+        versions.update({f"note:{n.id}": n.version for n in notes})
+        if about is not None:
+            versions["about"] = about.version
+        self.form_versions = versions
 
     def _finish(self, loader: str, watch: tuple | None = None) -> list:
         """End of a page load: remember the page and the viewer's access (`watch`, when the
         page's read already had it), and watch this tab."""
         self._loader = loader
+        self._live_reload = False
         self._fingerprint, self._next_change_at = watch or plan_reading.access_watch(self._person_id, self._plan_id)
         events = [self._set_html_lang()]
         if not tabs.watching(self.router.session.client_token):
@@ -231,6 +319,7 @@ class PlanState(SessionState):
                     while (outcome := await self._next_change(news, token, person_id, plan_id)) == "reload":
                         async with self:
                             loader = self._loader
+                            self._live_reload = bool(loader)
                         if loader:
                             yield getattr(PlanState, loader)
                 if outcome == "signed_out":
@@ -273,4 +362,5 @@ class PlanState(SessionState):
         self.goals, self.contacts, self.threads, self.access = [], [], [], []
         self.upcoming_meetings, self.past_meetings = [], []
         self.goal, self.next_meeting, self.header = None, None, None
-        self.ending_soon = []
+        self.ending_soon, self.changes, self.missing, self.notes = [], [], [], []
+        self.about, self.history = None, None

@@ -1,0 +1,119 @@
+"""Setting up people and plans: the coordinating unit (koordinerende enhet) creates a plan for
+its owner, names a coordinator, and hands out the invitations.
+
+Only a unit admin may; the first unit admin of an installation is made once, when there is none.
+Each new person gets an invited account and a one-time code (ipapp.services.invitations).
+The screens for this are the unit admin's (a later issue); tests and commands call these.
+"""
+
+from dataclasses import dataclass
+from datetime import date
+
+from sqlmodel import Session, select
+
+from ipapp.db import transaction
+from ipapp.domain.vocabulary import AccountStatus
+from ipapp.models import Account, Guardianship, Person, Plan, PlanCoordinator, utcnow
+from ipapp.services import audit, invitations, versions
+from ipapp.services.invitations import NewInvitation, check_new_person
+from ipapp.services.plan_access import AccessDenied, actor_for
+
+
+@dataclass(frozen=True)
+class NewPersonResult:
+    person_id: int
+    invitation: NewInvitation
+
+
+@dataclass(frozen=True)
+class NewPlan:
+    plan_id: int
+    owner_person_id: int
+    invitation: NewInvitation
+
+
+def _new_person(session: Session, form: object, actor_person_id: int | None, plan_id: int | None,
+                locale: str, *, unit_admin: bool = False, birth_date: date | None = None) -> NewPersonResult:
+    details = check_new_person(form)
+    now = utcnow()
+    person = Person(given_name=details.given_name, family_name=details.family_name, birth_date=birth_date,
+                    email=details.email or None, phone=details.phone or None)
+    session.add(person)
+    session.flush()
+    account = Account(person_id=person.id, status=AccountStatus.INVITED.value, is_unit_admin=unit_admin)
+    session.add(account)
+    session.flush()
+    code = invitations.issue_code(session, account.id, actor_person_id or person.id, plan_id, None, now)
+    return NewPersonResult(person.id, invitations.invitation_result(code, person, now, locale))
+
+
+def _require_unit_admin(session: Session, actor_person_id: int | None, target: str) -> None:
+    actor = actor_for(session, actor_person_id)
+    audit.record(session, actor_person_id=actor_person_id, actor_role="unit_admin" if actor.is_unit_admin else "none",
+                 plan_id=None, action="set_up", section=None, allowed=actor.is_unit_admin,
+                 reason="unit_admin" if actor.is_unit_admin else "not_unit_admin", target=target)
+    if not actor.is_unit_admin:
+        raise AccessDenied("not_unit_admin")
+
+
+def first_unit_admin(form: object, locale: str = "nb") -> NewPersonResult:
+    """The installation's first unit admin; refused once there is one."""
+    with transaction() as session:
+        if session.exec(select(Account.id).where(Account.is_unit_admin)).first() is not None:
+            raise AccessDenied("unit_admin_exists")
+        result = _new_person(session, form, None, None, locale, unit_admin=True)
+        audit.record(session, actor_person_id=result.person_id, actor_role="unit_admin", plan_id=None,
+                     action="set_up", section=None, allowed=True, reason="first_unit_admin",
+                     target=f"person:{result.person_id}")
+        return result
+
+
+def add_coordinator(actor_person_id: int | None, form: object, locale: str = "nb") -> NewPersonResult:
+    """A coordinator's account (they see a plan only once they are named its coordinator)."""
+    with transaction() as session:
+        _require_unit_admin(session, actor_person_id, "coordinator:new")
+        return _new_person(session, form, actor_person_id, None, locale)
+
+
+def create_plan(actor_person_id: int | None, owner_form: object, *, birth_date: date | None,
+                coordinator_person_id: int | None, period_start: date, next_review_on: date,
+                locale: str = "nb") -> NewPlan:
+    """A plan for a new owner, with its coordinator, and the owner's invitation."""
+    with transaction() as session:
+        _require_unit_admin(session, actor_person_id, "plan:new")
+        details = check_new_person(owner_form)
+        owner = Person(given_name=details.given_name, family_name=details.family_name, birth_date=birth_date,
+                       email=details.email or None, phone=details.phone or None)
+        session.add(owner)
+        session.flush()
+        plan = Plan(owner_person_id=owner.id, period_start=period_start, next_review_on=next_review_on)
+        session.add(plan)
+        session.flush()
+        account = Account(person_id=owner.id, status=AccountStatus.INVITED.value)
+        session.add(account)
+        session.flush()
+        now = utcnow()
+        code = invitations.issue_code(session, account.id, actor_person_id, plan.id, None, now)
+        if coordinator_person_id is not None:
+            if session.get(Person, coordinator_person_id) is None:
+                raise ValueError("no such coordinator")
+            session.add(PlanCoordinator(plan_id=plan.id, coordinator_person_id=coordinator_person_id,
+                                        assigned_by_person_id=actor_person_id))
+        versions.record(session, plan.id, "plan", plan, "create", actor_person_id, now)
+        audit.record(session, actor_person_id=actor_person_id, actor_role="unit_admin", plan_id=plan.id,
+                     action="set_up", section=None, allowed=True, reason="unit_admin", target=f"plan:{plan.id}")
+        return NewPlan(plan.id, owner.id, invitations.invitation_result(code, owner, now, locale))
+
+
+def add_guardian(actor_person_id: int | None, plan_id: int, form: object, *, basis: str, valid_from: date,
+                 valid_until: date | None = None, locale: str = "nb") -> NewPersonResult:
+    """A guardian of the plan's owner (a parent of a minor, or appointed by a court), invited."""
+    with transaction() as session:
+        _require_unit_admin(session, actor_person_id, f"plan:{plan_id}:guardian")
+        plan = session.get(Plan, plan_id)
+        if plan is None:
+            raise AccessDenied("no_such_plan")
+        result = _new_person(session, form, actor_person_id, plan.id, locale)
+        session.add(Guardianship(owner_person_id=plan.owner_person_id, guardian_person_id=result.person_id,
+                                 basis=basis, valid_from=valid_from, valid_until=valid_until))
+        return result

@@ -1,0 +1,118 @@
+"""What the plan lacks ("Planen mangler") and what changed since the reader's previous visit
+("Endret siden sist"). Both are computed in a fixed number of queries, for one plan or many.
+The caller has asked the policy; lines about a section appear only to its readers."""
+
+from datetime import date, datetime
+
+from sqlmodel import Session, col, select
+
+from ipapp.domain.vocabulary import GoalStatus
+from ipapp.i18n import translate
+from ipapp.i18n.dates import format_date, format_when
+from ipapp.models import AboutMe, Consent, Goal, Measure, Person, Plan, PlanVisit
+from ipapp.services import versions
+from ipapp.services.plan_access import PlanContext
+from ipapp.services.views import ChangeView, MissingView
+
+OPEN_GOALS = (GoalStatus.ACTIVE.value, GoalStatus.PAUSED.value)
+MAX_CHANGES = 20
+
+
+def missing_for(session: Session, plans: list[Plan], coordinators: dict[int, int | None], today: date,
+                locale: str) -> dict[int, list[MissingView]]:
+    """Per plan: no coordinator, the review date passed, an open goal with no service, a service
+    with nobody responsible, no "about me", no signed consent. Four queries for any number."""
+    ids = [p.id for p in plans]
+    if not ids:
+        return {}
+    goals = session.exec(select(Goal).where(col(Goal.plan_id).in_(ids), col(Goal.status).in_(OPEN_GOALS))
+                         .order_by(col(Goal.position), col(Goal.id))).all()
+    goal_ids = [g.id for g in goals]
+    measures = session.exec(select(Measure).where(col(Measure.goal_id).in_(goal_ids))
+                            .order_by(col(Measure.position), col(Measure.id))).all() if goal_ids else []
+    written = {a.plan_id for a in session.exec(select(AboutMe).where(col(AboutMe.plan_id).in_(ids)))
+               if (a.what_matters or a.resources or a.needs).strip()}
+    consented = set(session.exec(select(Consent.plan_id).where(
+        col(Consent.plan_id).in_(ids), col(Consent.signed_at).is_not(None), col(Consent.withdrawn_at).is_(None))))
+    with_measures: dict[int, list[Measure]] = {}
+    for m in measures:
+        with_measures.setdefault(m.goal_id, []).append(m)
+    found: dict[int, list[MissingView]] = {plan_id: [] for plan_id in ids}
+
+    def say(plan_id: int, key: str, href: str, **params) -> None:
+        found[plan_id].append(MissingView(translate(f"missing.{key}", locale, **params), href))
+
+    for plan in plans:
+        if coordinators.get(plan.id) is None:
+            say(plan.id, "no_coordinator", "")
+        if plan.next_review_on < today:
+            say(plan.id, "review_passed", "/#plan-period", day=format_date(plan.next_review_on, locale))
+        if plan.id not in written:
+            say(plan.id, "no_about", "/om-meg")
+        if plan.id not in consented:
+            say(plan.id, "no_consent", "/samtykke")
+    for goal in goals:
+        under = with_measures.get(goal.id, [])
+        if not under:
+            say(goal.plan_id, "goal_without_service", f"/mal/{goal.id}", goal=goal.title)
+        for m in under:
+            if m.responsible_contact_id is None and (m.ends_on is None or m.ends_on >= today):
+                say(goal.plan_id, "service_without_responsible", f"/mal/{goal.id}", service=m.name)
+    return found
+
+
+def visit(session: Session, ctx: PlanContext, session_id: int | None) -> datetime | None:
+    """Note this look at the plan; the end of the reader's previous visit (their last look in an
+    earlier sign-in session), or None on their first."""
+    person_id = ctx.actor.person_id
+    row = session.exec(select(PlanVisit).where(PlanVisit.plan_id == ctx.plan.id,
+                                               PlanVisit.person_id == person_id)).first()
+    if row is None:
+        session.add(PlanVisit(plan_id=ctx.plan.id, person_id=person_id, session_id=session_id, seen_at=ctx.now))
+        return None
+    if row.session_id != session_id:
+        row.previous_seen_at, row.session_id = row.seen_at, session_id
+    row.seen_at = ctx.now
+    session.add(row)
+    return row.previous_seen_at
+
+
+def _label(entity: str, values: dict, locale: str) -> str:
+    name = values.get("title") or values.get("name") or ""
+    return translate(f"change.what.{entity}", locale, name=name)
+
+
+def changes_since(session: Session, ctx: PlanContext, since: datetime | None, locale: str) -> list[ChangeView]:
+    """What others changed after `since`, in the sections the reader may see, newest first."""
+    if since is None:
+        return []
+    readable = ctx.readable
+    entities = {e for e, section in versions.ENTITY_SECTION.items() if section in readable}
+    changes = [v for v in versions.since(session, ctx.plan.id, since, entities)
+               if v.changed_by_person_id != ctx.actor.person_id][:MAX_CHANGES]
+    who_ids = {v.changed_by_person_id for v in changes if v.changed_by_person_id}
+    names = {p.id: p.full_name for p in session.exec(select(Person).where(col(Person.id).in_(who_ids)))} \
+        if who_ids else {}
+    views = []
+    for v in changes:
+        who = names.get(v.changed_by_person_id) or translate("change.someone", locale)
+        change = "end" if v.change == "update" and _ended(v) else v.change
+        views.append(ChangeView(
+            text=translate(f"change.{change}", locale, who=who, what=_label(v.entity, v.values, locale)),
+            when=format_when(v.changed_at, ctx.now, locale),
+            history_href="" if v.change == "delete" else history_href(v.entity, v.entity_id),
+        ))
+    return views
+
+
+def _ended(v: versions.Version) -> bool:
+    return v.entity == "goal" and v.values.get("status") in (GoalStatus.ENDED.value, GoalStatus.ACHIEVED.value)
+
+
+def history_href(entity: str, entity_id: int) -> str:
+    return f"/historikk/{HISTORY_KIND[entity]}/{entity_id}"
+
+
+HISTORY_KIND = {"goal": "mal", "measure": "tiltak", "contact": "kontakt", "about_me": "om-meg", "plan": "plan"}
+KIND_ENTITY = {kind: entity for entity, kind in HISTORY_KIND.items()}
+SECTION_OF_KIND = {kind: versions.ENTITY_SECTION[entity] for kind, entity in KIND_ENTITY.items()}

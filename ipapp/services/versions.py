@@ -1,0 +1,138 @@
+"""Versions of plan content: every create, update and end/delete keeps a snapshot, who and when.
+
+A snapshot is JSON of the row's FIELDS after the change (before it, for a delete). From them:
+an item's history with what changed, what changed since a moment, and the plan as it stood.
+Versions belong to the section of their entity (ENTITY_SECTION): whoever may read that section
+may read them, nobody else. The owner's notes are not versioned: deleting a note must really
+delete its text (the audit log keeps only that a note existed and when).
+"""
+
+import json
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from sqlmodel import Session, col, select
+
+from ipapp.domain.vocabulary import Section
+from ipapp.models import PlanVersion
+
+FIELDS: dict[str, tuple[str, ...]] = {
+    "plan": ("period_start", "period_end", "next_review_on", "status"),
+    "about_me": ("what_matters", "resources", "needs"),
+    "goal": ("title", "description", "status", "status_note", "position", "target_date"),
+    "contact": ("role", "name", "title", "organisation", "phone", "email", "position", "person_id"),
+    "measure": ("goal_id", "name", "provider", "responsible_contact_id", "responsible_name", "frequency",
+                "starts_on", "ends_on", "owner_contribution", "next_of_kin_contribution", "how", "position"),
+}
+ENTITY_SECTION = {
+    "plan": Section.GOALS,  # the period and review belong with the goals and measures
+    "about_me": Section.ABOUT,
+    "goal": Section.GOALS,
+    "measure": Section.GOALS,
+    "contact": Section.CONTACTS,
+}
+# Shown in a history; the rest (positions, ids) are kept for "the plan as it stood" only.
+SHOWN_FIELDS: dict[str, tuple[str, ...]] = {
+    "plan": ("period_start", "period_end", "next_review_on", "status"),
+    "about_me": ("what_matters", "resources", "needs"),
+    "goal": ("title", "description", "status", "status_note", "target_date"),
+    "contact": ("role", "name", "title", "organisation", "phone", "email"),
+    "measure": ("name", "provider", "responsible_name", "frequency", "starts_on", "ends_on",
+                "owner_contribution", "next_of_kin_contribution", "how"),
+}
+
+
+def _plain(value):
+    return value.isoformat() if isinstance(value, (date, datetime)) else value
+
+
+def snapshot(entity: str, row, **extra) -> dict:
+    values = {name: _plain(getattr(row, name, None)) for name in FIELDS[entity] if name not in extra}
+    values.update(extra)
+    return values
+
+
+def record(session: Session, plan_id: int, entity: str, row, change: str, person_id: int | None,
+           at: datetime, **extra) -> PlanVersion:
+    """Store the row's version `row.version` (already raised by the caller for an update)."""
+    version = PlanVersion(
+        plan_id=plan_id, entity=entity, entity_id=row.id, version=row.version, change=change,
+        snapshot=json.dumps(snapshot(entity, row, **extra), sort_keys=True, ensure_ascii=False),
+        changed_by_person_id=person_id, changed_at=at,
+    )
+    session.add(version)
+    return version
+
+
+@dataclass(frozen=True)
+class Version:
+    entity: str
+    entity_id: int
+    version: int
+    change: str  # create | update | delete
+    values: dict
+    changed_by_person_id: int | None
+    changed_at: datetime
+
+
+def _version(row: PlanVersion) -> Version:
+    return Version(row.entity, row.entity_id, row.version, row.change, json.loads(row.snapshot),
+                   row.changed_by_person_id, row.changed_at)
+
+
+def history(session: Session, plan_id: int, entity: str, entity_id: int) -> list[Version]:
+    """An item's versions, oldest first (one query)."""
+    rows = session.exec(
+        select(PlanVersion).where(PlanVersion.plan_id == plan_id, PlanVersion.entity == entity,
+                                  PlanVersion.entity_id == entity_id).order_by(col(PlanVersion.version))
+    ).all()
+    return [_version(r) for r in rows]
+
+
+def changed_fields(before: dict | None, after: dict, entity: str) -> list[str]:
+    """The shown fields whose value differs (all non-empty ones for a creation)."""
+    shown = SHOWN_FIELDS[entity]
+    if before is None:
+        return [name for name in shown if after.get(name) not in (None, "")]
+    return [name for name in shown if before.get(name) != after.get(name)]
+
+
+def since(session: Session, plan_id: int, moment: datetime, entities: set[str]) -> list[Version]:
+    """What changed on the plan after `moment`, newest first (one query)."""
+    if not entities:
+        return []
+    rows = session.exec(
+        select(PlanVersion).where(PlanVersion.plan_id == plan_id, PlanVersion.changed_at > moment,
+                                  col(PlanVersion.entity).in_(sorted(entities)))
+        .order_by(col(PlanVersion.changed_at).desc(), col(PlanVersion.id).desc())
+    ).all()
+    return [_version(r) for r in rows]
+
+
+def previous_of(session: Session, versions: list[Version]) -> dict[tuple[str, int, int], dict]:
+    """The version before each of these (for before/after), in one query."""
+    wanted = {(v.entity, v.entity_id, v.version - 1) for v in versions if v.version > 1}
+    if not wanted:
+        return {}
+    ids = {entity_id for _, entity_id, _ in wanted}
+    rows = session.exec(select(PlanVersion).where(col(PlanVersion.entity_id).in_(ids))).all()
+    return {(r.entity, r.entity_id, r.version): json.loads(r.snapshot) for r in rows
+            if (r.entity, r.entity_id, r.version) in wanted}
+
+
+def as_of(session: Session, plan_id: int, moment: datetime) -> dict[str, dict[int, dict]]:
+    """The plan's content as it stood at `moment`: entity -> id -> values, deleted items left
+    out (one query, whatever the size of the plan)."""
+    latest: dict[tuple[str, int], PlanVersion] = {}
+    for row in session.exec(
+        select(PlanVersion).where(PlanVersion.plan_id == plan_id, PlanVersion.changed_at <= moment)
+        .order_by(col(PlanVersion.version))
+    ):
+        latest[(row.entity, row.entity_id)] = row
+    stood: dict[str, dict[int, dict]] = {entity: {} for entity in FIELDS}
+    for (entity, entity_id), row in latest.items():
+        if row.change != "delete" and entity in stood:
+            stood[entity][entity_id] = json.loads(row.snapshot)
+    live_goals = stood["goal"]
+    stood["measure"] = {i: m for i, m in stood["measure"].items() if m.get("goal_id") in live_goals}
+    return stood

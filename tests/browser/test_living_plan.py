@@ -1,0 +1,227 @@
+"""The living plan as its people use it, on a plan the test set up through the services (never
+the demo): the coordinator's workspace and edits, the owner's "Endret siden sist", a goal's
+history, rewording, a private note and the PDF; two people saving the same goal at once."""
+
+import io
+import re
+from datetime import timedelta
+
+import pytest
+from living_plan import make_plan
+from playwright.sync_api import expect
+from pypdf import PdfReader
+
+from ipapp.i18n.dates import format_date, oslo_today
+from ipapp.models import utcnow
+from ipapp.services import goal_editing, plan_editing
+
+pytestmark = pytest.mark.browser
+
+
+def _authenticator(page) -> None:
+    cdp = page.context.new_cdp_session(page)
+    cdp.send("WebAuthn.enable")
+    cdp.send("WebAuthn.addVirtualAuthenticator", {"options": {
+        "protocol": "ctap2", "transport": "internal", "hasResidentKey": True, "hasUserVerification": True,
+        "isUserVerified": True, "automaticPresenceSimulation": True}})
+
+
+def _register(page, invitation) -> None:
+    """Open the invitation and make a passkey (Chromium's virtual authenticator)."""
+    _authenticator(page)
+    page.goto(invitation.link)
+    page.get_by_role("button", name="Lag passnøkkel").click()
+    page.wait_for_url(re.compile(r".*/(planer/?)?$"))
+
+
+def _sign_out(page, app_url) -> None:
+    page.goto(f"{app_url}/meg")
+    page.get_by_role("button", name="Logg ut", exact=True).click()
+    page.wait_for_url(re.compile(r".*/(demo|logg-inn)/?$"))
+
+
+def _sign_in(page, app_url, lands_on: str) -> None:
+    page.goto(f"{app_url}/logg-inn")
+    page.get_by_role("button", name="Logg inn med passnøkkel").click()
+    page.wait_for_url(re.compile(re.escape(app_url + lands_on.rstrip("/")) + "/?$"))
+
+
+def _new_page(phone_context):
+    page = phone_context().new_page()
+    page.set_default_timeout(20_000)
+    return page
+
+
+def _saved(page, text: str) -> None:
+    expect(page.locator("#edit-result")).to_contain_text(text)
+
+
+@pytest.fixture
+def story(app_database):
+    """Maja's plan, her coordinator Kari, two goals in Maja's words and a physiotherapist."""
+    plan = make_plan("Story")
+    walk = goal_editing.add_goal(plan.owner_id, plan.plan_id, {"title": "Gå på tur hver uke"})
+    bike = goal_editing.add_goal(plan.owner_id, plan.plan_id, {"title": "Lære å sykle"})
+    physio = plan_editing.add_contact(plan.coordinator_id, plan.plan_id, {
+        "role": "provider", "name": "Per Fysio", "title": "fysioterapeut", "phone": "+47 900 11 222"})
+    return plan, walk, bike, physio
+
+
+def test_the_coordinator_keeps_the_plan_and_the_owner_sees_what_changed(
+        story, app_url, phone_context, page, assert_accessible, save_screenshot):
+    plan, walk, bike, _ = story
+    owner = page
+    # Maja makes her passkey and looks at her plan once: her first visit.
+    _register(owner, plan.invitations["owner"])
+    expect(owner.get_by_role("heading", level=1)).to_have_text("Min plan")
+    expect(owner.get_by_text("Gå på tur hver uke")).to_be_visible()
+    _sign_out(owner, app_url)
+
+    # Kari signs in and lands on the plans she coordinates.
+    kari = _new_page(phone_context)
+    _register(kari, plan.invitations["coordinator"])
+    _sign_out(kari, app_url)
+    _sign_in(kari, app_url, "/planer")
+    expect(kari.get_by_role("heading", name="Maja EierStory")).to_be_visible()
+    expect(kari.get_by_text("Målet «Gå på tur hver uke» har ingen tiltak.")).to_be_visible()
+    assert_accessible(kari, "living-workspace")
+    save_screenshot(kari, "living-workspace")
+    kari.get_by_role("button", name=re.compile("Åpne planen")).first.click()
+    kari.wait_for_url(f"{app_url}/")
+    expect(kari.get_by_role("heading", level=1)).to_have_text("Planen til Maja")
+    expect(kari.locator(".app-header")).to_contain_text("Maja EierStory")  # whose plan this is
+
+    # A service under the walking goal, with a responsible person.
+    kari.get_by_role("link", name="Gå på tur hver uke").click()
+    kari.wait_for_url(re.compile(f"/mal/{walk}/?$"))
+    kari.get_by_text("Legg til et tiltak").first.click()
+    form = kari.locator(f"#form-measure-new-{walk}")
+    form.get_by_label("Tiltak eller tjeneste").fill("Turgruppe med fysioterapeut")
+    form.get_by_label("Ansvarlig").select_option(label="Per Fysio (fysioterapeut)")
+    form.get_by_label("Hvor ofte").fill("hver onsdag")
+    form.get_by_label("Fra", exact=True).fill(oslo_today(utcnow()).isoformat())
+    form.get_by_role("button", name="Legg til et tiltak").click()
+    _saved(kari, "Tiltaket er lagt til.")
+    expect(kari.get_by_role("heading", name="Turgruppe med fysioterapeut")).to_be_visible()
+    assert_accessible(kari, "living-goal-coordinator")
+
+    # The old goal is reached: achieved, with a short note.
+    kari.goto(f"{app_url}/mal/{bike}")
+    kari.get_by_text("Endre status").click()
+    status = kari.locator(f"#form-goal_status-{bike}")
+    status.get_by_label("Status").select_option(label="Nådd")
+    status.get_by_label("Kommentar til status").fill("Syklet til skolen i mai")
+    status.get_by_role("button", name="Lagre").click()
+    _saved(kari, "Lagret.")
+    expect(kari.get_by_text("Syklet til skolen i mai")).to_be_visible()
+
+    # The next review moves, in the plan's own section; a date in the past is refused in words.
+    kari.goto(f"{app_url}/")
+    kari.get_by_text("Endre planperiode og gjennomgang").click()
+    period = kari.locator("#form-plan")
+    period.get_by_label("Neste gjennomgang").fill((oslo_today(utcnow()) - timedelta(days=2)).isoformat())
+    period.get_by_role("button", name="Lagre").click()
+    expect(period.get_by_text("Datoen kan ikke ha vært.")).to_be_visible()
+    new_review = oslo_today(utcnow()) + timedelta(days=90)
+    period.get_by_label("Neste gjennomgang").fill(new_review.isoformat())
+    period.get_by_role("button", name="Lagre").click()
+    _saved(kari, "Lagret.")
+    expect(kari.locator("#plan-period")).to_contain_text(format_date(new_review, "nb"))
+    assert_accessible(kari, "living-overview-coordinator")
+    save_screenshot(kari, "living-overview-coordinator")
+
+    # Maja signs in again: what changed since her last visit, and by whom.
+    _sign_in(owner, app_url, "/")
+    changes = owner.locator("#changes")
+    expect(changes).to_contain_text("Kari KoordinatorStory la til tiltaket «Turgruppe med fysioterapeut»")
+    expect(changes).to_contain_text("Kari KoordinatorStory avsluttet målet «Lære å sykle»")
+    expect(changes).to_contain_text("Kari KoordinatorStory endret planperioden eller gjennomgangen")
+    assert_accessible(owner, "living-overview-owner")
+    save_screenshot(owner, "living-overview-owner")
+
+    # The goal's history, before and after in words.
+    owner.goto(f"{app_url}/mal/{bike}")
+    owner.get_by_role("link", name="Se historikken").first.click()
+    owner.wait_for_url(re.compile(f"/historikk/mal/{bike}/?$"))
+    newest = owner.locator("article").first
+    expect(newest).to_contain_text("Endret")
+    expect(newest).to_contain_text("Kari KoordinatorStory")
+    expect(newest).to_contain_text("Før: Jobber med det")
+    expect(newest).to_contain_text("Etter: Nådd")
+    assert_accessible(owner, "living-history")
+    save_screenshot(owner, "living-history")
+
+    # She rewords her walking goal in her own words; she is offered no service form.
+    owner.goto(f"{app_url}/mal/{walk}")
+    expect(owner.get_by_text("Legg til et tiltak")).to_have_count(0)
+    owner.get_by_text("Endre ordlyden").click()
+    wording = owner.locator(f"#form-goal-{walk}")
+    wording.get_by_label("Målet med dine ord").fill("")
+    wording.get_by_role("button", name="Lagre").click()
+    expect(wording.get_by_text("Fyll ut dette feltet.")).to_be_visible()  # nothing saved, in words
+    wording.get_by_label("Målet med dine ord").fill("Gå tur i skogen med Luna hver uke")
+    wording.get_by_role("button", name="Lagre").click()
+    _saved(owner, "Lagret.")
+    expect(owner.get_by_role("heading", level=1)).to_have_text("Gå tur i skogen med Luna hver uke")
+    assert_accessible(owner, "living-goal-owner")
+
+    # A private note.
+    owner.goto(f"{app_url}/notater")
+    owner.get_by_text("Skriv et notat").click()
+    owner.locator("#form-note-new").get_by_label("Notat").fill("Spør Per om vi kan gå i skogen når det er glatt")
+    owner.locator("#form-note-new").get_by_role("button", name="Skriv et notat").click()
+    _saved(owner, "Notatet er lagret.")
+    expect(owner.get_by_text("Spør Per om vi kan gå i skogen")).to_be_visible()
+    assert_accessible(owner, "living-notes")
+    save_screenshot(owner, "living-notes")
+
+    # The plan on paper: hers has her note; Kari's has the goals and never the note.
+    owner.goto(f"{app_url}/")
+    with owner.expect_download() as download:
+        owner.get_by_role("link", name="Last ned som PDF").click()
+    mine = _pdf_text(download.value)
+    assert "Gå tur i skogen med Luna hver uke" in mine and "Spør Per om vi kan gå i skogen" in mine
+    assert format_date(oslo_today(utcnow()), "nb") in mine
+    kari.goto(f"{app_url}/")
+    with kari.expect_download() as download:
+        kari.get_by_role("link", name="Last ned som PDF").click()
+    hers = _pdf_text(download.value)
+    assert "Gå tur i skogen med Luna hver uke" in hers and "Turgruppe med fysioterapeut" in hers
+    assert "Spør Per" not in hers
+
+
+def _pdf_text(download) -> str:
+    reader = PdfReader(io.BytesIO(open(download.path(), "rb").read()))
+    return "\n".join(page.extract_text() for page in reader.pages)
+
+
+def test_two_people_saving_the_same_goal_the_second_is_shown_both_texts(
+        story, app_url, phone_context, page, assert_accessible, save_screenshot):
+    plan, walk, _, _ = story
+    owner, kari = page, _new_page(phone_context)
+    _register(owner, plan.invitations["owner"])
+    _register(kari, plan.invitations["coordinator"])
+    for person in (owner, kari):
+        person.goto(f"{app_url}/mal/{walk}")
+        person.get_by_text("Endre ordlyden").click()
+    kari.locator(f"#form-goal-{walk}").get_by_label("Målet med dine ord").fill("Gå tur to ganger i uka")
+    kari.locator(f"#form-goal-{walk}").get_by_role("button", name="Lagre").click()
+    _saved(kari, "Lagret.")
+    # Maja's page shows Kari's title without a reload; her typing is not touched.
+    expect(owner.get_by_role("heading", level=1)).to_have_text("Gå tur to ganger i uka")
+    wording = owner.locator(f"#form-goal-{walk}")
+    wording.get_by_label("Målet med dine ord").fill("Gå tur med Luna")
+    wording.get_by_role("button", name="Lagre").click()
+    result = owner.locator("#edit-result")
+    expect(result).to_contain_text("Noen andre endret dette mens du skrev")
+    expect(result.locator("table")).to_contain_text("Gå tur med Luna")
+    expect(result.locator("table")).to_contain_text("Gå tur to ganger i uka")
+    expect(owner.get_by_role("heading", level=1)).to_have_text("Gå tur to ganger i uka")  # not overwritten
+    assert_accessible(owner, "living-conflict")
+    save_screenshot(owner, "living-conflict")
+    # Having seen both, she keeps hers: the next save is hers.
+    owner.get_by_role("button", name="Jeg vil bruke min tekst").click()
+    wording.get_by_role("button", name="Lagre").click()
+    _saved(owner, "Lagret.")
+    expect(owner.get_by_role("heading", level=1)).to_have_text("Gå tur med Luna")
+    expect(kari.get_by_role("heading", level=1)).to_have_text("Gå tur med Luna")  # live on hers too
