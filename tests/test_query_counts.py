@@ -116,3 +116,67 @@ def test_reading_meetings_and_the_overview_does_not_grow_with_the_plan(demo_cast
     assert len(grown) == 8 and all(len(t.messages) == 5 and all(m.sender_name for m in t.messages) for t in grown)
     assert all(len(m.invitees) == 4 and all(i.name for i in m.invitees)
                for m in grown_upcoming + grown_past if m.title.startswith("Møte "))
+
+
+visits = iter(range(1, 1000))  # a new sign-in session for every look: each is a new visit
+
+
+def _open_pages(plan, coordinator_id: int) -> dict[str, int]:
+    """The overview as its owner and as the coordinator opens it (the whole page: reminders,
+    changes since the last visit, what the plan lacks), a goal's page, and the workspace."""
+    from ipapp.services import goal_page, overview_page, workspace
+
+    counts = {}
+    goals = plan_reading.read_overview(plan.owner_id, plan.plan_id, "nb").goals
+    first_goal = goals[0].id if goals else 0
+    for name, read in (
+        ("overview_owner", lambda: overview_page.open_overview(plan.owner_id, plan.plan_id, "nb", next(visits))),
+        ("overview_coordinator", lambda: overview_page.open_overview(coordinator_id, plan.plan_id, "nb",
+                                                                     next(visits))),
+        ("goal_page", lambda: plan_reading.open_section(coordinator_id, plan.plan_id, "nb", goal_page.goal_page_in,
+                                                        first_goal)),
+        ("workspace", lambda: workspace.my_plans(coordinator_id, plan.plan_id, "nb")),
+    ):
+        read()  # the first look records the visit; count a later one
+        with counted() as statements:
+            read()
+        counts[name] = len(statements)
+    return counts
+
+
+def test_the_overview_goal_page_and_workspace_do_not_grow_with_goals_services_and_plans(service_engine):
+    """A plan made through the services; then 12 more goals with 3 services each, every change
+    versioned, and 6 more plans for the same coordinator: the same number of queries."""
+    from datetime import date
+
+    from living_plan import make_plan
+
+    from ipapp.services import goal_editing, plan_editing, plan_setup
+
+    plan = make_plan()
+    coordinator = plan.coordinator_id
+    _open_pages(plan, coordinator)  # both have been here before: their next visit has changes to show
+    first = goal_editing.add_goal(plan.owner_id, plan.plan_id, {"title": "Første mål"})
+    contact = plan_editing.add_contact(coordinator, plan.plan_id, {"role": "gp", "name": "Dr. Lege"})
+    goal_editing.add_measure(coordinator, plan.plan_id, first, {"name": "Et tiltak", "starts_on": "2026-01-01",
+                                                            "responsible_contact_id": str(contact)})
+    before = _open_pages(plan, coordinator)
+    for n in range(12):
+        goal = goal_editing.add_goal(plan.owner_id, plan.plan_id, {"title": f"Mål {n}"})
+        for k in range(3):
+            goal_editing.add_measure(coordinator, plan.plan_id, goal, {
+                "name": f"Tiltak {n}.{k}", "starts_on": "2026-01-01",
+                "responsible_contact_id": str(contact) if k else ""})
+        goal_editing.update_goal(plan.owner_id, plan.plan_id, goal, {"title": f"Mål {n} med mine ord", "version": "1"})
+    for n in range(6):
+        plan_setup.create_plan(plan.admin_id, {"given_name": "Eier", "family_name": f"Nummer{n}",
+                                               "email": f"eier{n}@example.com"}, birth_date=None,
+                               coordinator_person_id=coordinator, period_start=date(2026, 1, 1),
+                               next_review_on=date(2027, 1, 1))
+    after = _open_pages(plan, coordinator)
+    print(f"queries per page: {after}")
+    assert after == before, f"queries grew with the plan: {before} -> {after}"
+    summaries = __import__("ipapp.services.workspace", fromlist=["my_plans"]).my_plans(coordinator, plan.plan_id, "nb")
+    assert len([s for s in summaries if s.coordinated]) == 7
+    overview = plan_reading.read_overview(plan.owner_id, plan.plan_id, "nb")
+    assert len(overview.goals) == 13 and sum(len(g.measures) for g in overview.goals) == 37

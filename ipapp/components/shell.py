@@ -25,6 +25,11 @@ def link(*children, href, **props) -> rx.Component:
     return ReactRouterLink.create(*children, to=href, **props)
 
 
+def document_link(*children, href, **props) -> rx.Component:
+    """A link the browser follows itself: to a plain route of ours (a PDF, the print view)."""
+    return ReactRouterLink.create(*children, to=href, reload_document=True, **props)
+
+
 def _nav_item(route: str, label_key: str, icon_name: str, active: str) -> rx.Component:
     is_current = route == active
     return rx.el.li(

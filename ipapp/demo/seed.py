@@ -26,6 +26,7 @@ from ipapp.domain.vocabulary import (
     PlanStatus,
     Section,
 )
+from ipapp.services import versions
 from ipapp.models import (
     AboutMe,
     AccessGrant,
@@ -282,6 +283,8 @@ def load_demo(session: Session, today: date | None = None) -> DemoCast:
     _add_sharing(session, plan.id, owner, next_of_kin, today)
 
     session.flush()
+    # The content's first versions, as if the coordinator had written it all when the plan began.
+    versions.record_existing(session, plan.id, coordinator.id, datetime.combine(plan.period_start, datetime.min.time()))
     return DemoCast(
         plan_id=plan.id,
         owner_id=owner.id,

@@ -27,6 +27,8 @@ MESSAGES: dict[str, dict[str, str]] = {
     # Changes since the previous visit
     "change.create": {"nb": "{who} la til {what}", "nn": "{who} la til {what}", "en": "{who} added {what}"},
     "change.update": {"nb": "{who} endret {what}", "nn": "{who} endra {what}", "en": "{who} changed {what}"},
+    "change.achieve": {"nb": "{who} markerte {what} som nådd", "nn": "{who} markerte {what} som nådd",
+                       "en": "{who} marked {what} as achieved"},
     "change.end": {"nb": "{who} avsluttet {what}", "nn": "{who} avslutta {what}", "en": "{who} ended {what}"},
     "change.delete": {"nb": "{who} slettet {what}", "nn": "{who} sletta {what}", "en": "{who} deleted {what}"},
     "change.someone": {"nb": "Noen", "nn": "Nokon", "en": "Someone"},
@@ -241,6 +243,8 @@ MESSAGES: dict[str, dict[str, str]] = {
     "overview.plan_heading": {"nb": "Om planen", "nn": "Om planen", "en": "About the plan"},
     "overview.coordinator": {"nb": "Koordinator", "nn": "Koordinator", "en": "Coordinator"},
     "overview.no_coordinator": {"nb": "Ingen ennå", "nn": "Ingen enno", "en": "None yet"},
+    "overview.participants": {"nb": "Hvem er med", "nn": "Kven er med", "en": "Who takes part"},
+    "overview.consent": {"nb": "Samtykke til planen", "nn": "Samtykke til planen", "en": "Consent to the plan"},
     "overview.period": {"nb": "Planperiode", "nn": "Planperiode", "en": "Plan period"},
     "overview.review_overdue": {"nb": "datoen er passert", "nn": "datoen er passert", "en": "the date has passed"},
     # The workspace

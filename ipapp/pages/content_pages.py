@@ -129,8 +129,7 @@ def notes_page() -> rx.Component:
         rx.cond(may_write("notes"), rx.el.details(
             rx.el.summary(t("edit.note_add")),
             edit_form("note:new", EditState.add_note,
-                      field("note:new", "body", "field.note.body", rows=4, required=True),
-                      submit_key="edit.note_add"),
+                      field("note:new", "body", "field.note.body", rows=4, required=True)),
             class_name="card",
         )),
         rx.cond(

@@ -5,7 +5,7 @@ import reflex as rx
 
 from ipapp.components.cards import goal_card
 from ipapp.components.forms import confirm, edit_form, field, may_write, version_field
-from ipapp.components.shell import icon, link
+from ipapp.components.shell import document_link, icon, link
 from ipapp.components.text import t
 from ipapp.state.editing import EditState
 from ipapp.state.plan import PlanState
@@ -120,6 +120,12 @@ def plan_section() -> rx.Component:
             rx.el.dt(t("overview.coordinator")),
             rx.el.dd(rx.cond(header.coordinator_name != "", header.coordinator_name, t("overview.no_coordinator"))),
             rx.el.dt(t("overview.period")), rx.el.dd(header.period),
+            rx.cond(PlanState.participants.length() > 0, rx.fragment(
+                rx.el.dt(t("overview.participants")),
+                rx.el.dd(rx.el.ul(rx.foreach(PlanState.participants, lambda name: rx.el.li(name)),
+                                  class_name="missing-list")))),
+            rx.cond(PlanState.consent != "", rx.fragment(
+                rx.el.dt(t("overview.consent")), rx.el.dd(PlanState.consent))),
             rx.el.dt(t("overview.next_review")),
             rx.el.dd(header.next_review, rx.cond(header.review_overdue,
                                                  rx.el.strong(" – ", t("overview.review_overdue")))),
@@ -127,10 +133,10 @@ def plan_section() -> rx.Component:
         ),
         link(icon("history"), rx.el.span(t("history.open_plan")), href="/historikk/plan/0", class_name="action-link"),
         rx.cond(may_write("plan_period"), _plan_period_form()),
-        rx.el.a(icon("file-down"), rx.el.span(t("document.download_pdf")), href=_document_href("/utskrift.pdf"),
-                class_name="action-link"),
-        rx.el.a(icon("printer"), rx.el.span(t("document.open_print")), href=_document_href("/utskrift"),
-                class_name="action-link"),
+        document_link(icon("file-down"), rx.el.span(t("document.download_pdf")),
+                      href=_document_href("/utskrift.pdf"), class_name="action-link"),
+        document_link(icon("printer"), rx.el.span(t("document.open_print")), href=_document_href("/utskrift"),
+                      class_name="action-link"),
         rx.el.details(
             rx.el.summary(t("document.earlier")),
             rx.el.form(

@@ -32,7 +32,7 @@ import json
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import func, text
+from sqlalchemy import func, insert, text
 from sqlmodel import Session, col, select
 
 from ipapp.config import settings
@@ -237,6 +237,7 @@ def record_many(session: Session, events: list[dict]) -> None:
         if 0 in chains else heads_query.where(col(AuditEvent.plan_id).in_(plan_ids))
     heads = {e.plan_id or 0: e.hash for e in session.exec(select(AuditEvent).where(col(AuditEvent.id).in_(heads_query)))}
     now = utcnow()
+    rows = []
     for given in sorted(events, key=lambda e: e["plan_id"] or 0):
         prev_hash = heads.get(given["plan_id"] or 0, GENESIS)
         event = AuditEvent(occurred_at=now, actor_person_id=given["actor_person_id"], actor_role=given["actor_role"],
@@ -244,8 +245,9 @@ def record_many(session: Session, events: list[dict]) -> None:
                            target=given.get("target", "")[:200], outcome="allowed" if given["allowed"] else "denied",
                            reason=given["reason"][:64], prev_hash=prev_hash, hash="")
         event.hash = digest(event, prev_hash)
-        session.add(event)
+        rows.append(event.model_dump(exclude={"id"}))
     session.flush()
+    session.execute(insert(AuditEvent), rows)  # one statement (executemany) for all of them
     last_anchor = func.coalesce(select(func.max(AuditAnchor.event_id))
                                 .where(AuditAnchor.plan_id == AuditEvent.plan_id).scalar_subquery(), 0)
     counts = dict(session.exec(select(AuditEvent.plan_id, func.count())

@@ -13,7 +13,8 @@ from ipapp.services.grant_endings import EndingSoon, ending_soon_in
 from ipapp.services.plan_access import load_context
 from ipapp.i18n.dates import oslo_today
 from ipapp.services.plan_reading import overview_in, watch_in
-from ipapp.services.plan_status import changes_since, missing_for, visit
+from ipapp.domain.vocabulary import Section
+from ipapp.services.plan_status import changes_since, consent_state, missing_for, participants, visit
 from ipapp.services.views import ChangeView, MissingView, OverviewView
 
 # Who is shown what the plan lacks: those who keep it (not a next of kin reading part of it).
@@ -29,6 +30,8 @@ class OverviewPage:
     next_change_at: datetime | None
     changes: list[ChangeView]  # "Endret siden sist": by others, since the previous visit
     missing: list[MissingView]  # "Planen mangler", for those who keep the plan
+    participants: list[str]  # who takes part (for readers of contacts)
+    consent: str  # the consent to the plan, in words (for those who keep the plan)
 
 
 def open_overview(person_id: int | None, plan_id: object, locale: str,
@@ -51,4 +54,6 @@ def open_overview(person_id: int | None, plan_id: object, locale: str,
             next_change_at=next_change_at,
             changes=changes_since(session, ctx, visit(session, ctx, session_id), locale),
             missing=missing,
+            participants=participants(session, ctx, locale) if Section.CONTACTS in ctx.readable else [],
+            consent=consent_state(session, ctx, locale) if keeper else "",
         )

@@ -6,10 +6,10 @@ from datetime import date, datetime
 
 from sqlmodel import Session, col, select
 
-from ipapp.domain.vocabulary import GoalStatus
+from ipapp.domain.vocabulary import ContactRole, GoalStatus
 from ipapp.i18n import translate
-from ipapp.i18n.dates import format_date, format_when
-from ipapp.models import AboutMe, Consent, Goal, Measure, Person, Plan, PlanVisit
+from ipapp.i18n.dates import format_date, format_when, to_oslo
+from ipapp.models import AboutMe, Consent, Contact, Goal, Measure, Person, Plan, PlanMember, PlanVisit
 from ipapp.services import versions
 from ipapp.services.plan_access import PlanContext
 from ipapp.services.views import ChangeView, MissingView
@@ -96,7 +96,7 @@ def changes_since(session: Session, ctx: PlanContext, since: datetime | None, lo
     views = []
     for v in changes:
         who = names.get(v.changed_by_person_id) or translate("change.someone", locale)
-        change = "end" if v.change == "update" and _ended(v) else v.change
+        change = _status_change(v) or v.change
         views.append(ChangeView(
             text=translate(f"change.{change}", locale, who=who, what=_label(v.entity, v.values, locale)),
             when=format_when(v.changed_at, ctx.now, locale),
@@ -105,8 +105,11 @@ def changes_since(session: Session, ctx: PlanContext, since: datetime | None, lo
     return views
 
 
-def _ended(v: versions.Version) -> bool:
-    return v.entity == "goal" and v.values.get("status") in (GoalStatus.ENDED.value, GoalStatus.ACHIEVED.value)
+def _status_change(v: versions.Version) -> str | None:
+    """A goal reached or ended says so ("markerte målet ... som nådd"), not just "endret"."""
+    if v.entity == "goal" and v.change == "update":
+        return {GoalStatus.ACHIEVED.value: "achieve", GoalStatus.ENDED.value: "end"}.get(v.values.get("status"))
+    return None
 
 
 def history_href(entity: str, entity_id: int) -> str:
@@ -116,3 +119,29 @@ def history_href(entity: str, entity_id: int) -> str:
 HISTORY_KIND = {"goal": "mal", "measure": "tiltak", "contact": "kontakt", "about_me": "om-meg", "plan": "plan"}
 KIND_ENTITY = {kind: entity for entity, kind in HISTORY_KIND.items()}
 SECTION_OF_KIND = {kind: versions.ENTITY_SECTION[entity] for kind, entity in KIND_ENTITY.items()}
+
+
+def participants(session: Session, ctx: PlanContext, locale: str) -> list[str]:
+    """Who takes part: the responsibility group (from the contacts) and the people connected to
+    the plan, as "Name (role)". Two queries. Only for readers of contacts (the caller asks)."""
+    group = session.exec(select(Contact).where(Contact.plan_id == ctx.plan.id,
+                                               Contact.role == ContactRole.RESPONSIBILITY_GROUP.value)
+                         .order_by(col(Contact.position), col(Contact.id))).all()
+    names = [f"{c.name} ({c.title or translate('contact.role.responsibility_group', locale)})" for c in group]
+    for member, person in session.exec(select(PlanMember, Person).join(Person, col(Person.id) == col(PlanMember.person_id))
+                                       .where(PlanMember.plan_id == ctx.plan.id).order_by(col(PlanMember.id))):
+        line = f"{person.full_name} ({member.relation or translate(f'role.{member.role}', locale)})"
+        if line not in names:
+            names.append(line)
+    return names
+
+
+def consent_state(session: Session, ctx: PlanContext, locale: str) -> str:
+    """The consent to the plan in words: signed when, withdrawn, or not signed."""
+    latest = session.exec(select(Consent).where(Consent.plan_id == ctx.plan.id, col(Consent.signed_at).is_not(None))
+                          .order_by(col(Consent.signed_at).desc())).first()
+    if latest is None:
+        return translate("document.consent_none", locale)
+    if latest.withdrawn_at is not None:
+        return translate("document.consent_withdrawn", locale, day=format_date(to_oslo(latest.withdrawn_at).date(), locale))
+    return translate("document.consent_signed", locale, day=format_date(to_oslo(latest.signed_at).date(), locale))

@@ -136,3 +136,29 @@ def as_of(session: Session, plan_id: int, moment: datetime) -> dict[str, dict[in
     live_goals = stood["goal"]
     stood["measure"] = {i: m for i, m in stood["measure"].items() if m.get("goal_id") in live_goals}
     return stood
+
+
+def record_existing(session: Session, plan_id: int, person_id: int | None, at: datetime) -> int:
+    """Version 1 of every content row of the plan that has no version yet (content loaded in one
+    go, e.g. the demo), so its history and "the plan as it stood" start from what is there."""
+    from ipapp.models import AboutMe, Contact, Goal, Measure, Plan
+
+    have = {(e, i) for e, i in session.exec(select(PlanVersion.entity, PlanVersion.entity_id)
+                                            .where(PlanVersion.plan_id == plan_id))}
+    plan = session.get(Plan, plan_id)
+    rows: list[tuple[str, object, dict]] = [("plan", plan, {})]
+    rows += [("about_me", a, {}) for a in session.exec(select(AboutMe).where(AboutMe.plan_id == plan_id))]
+    contacts = list(session.exec(select(Contact).where(Contact.plan_id == plan_id)))
+    rows += [("contact", c, {}) for c in contacts]
+    goals = list(session.exec(select(Goal).where(Goal.plan_id == plan_id)))
+    rows += [("goal", g, {}) for g in goals]
+    names = {c.id: c.name for c in contacts}
+    for m in session.exec(select(Measure).where(col(Measure.goal_id).in_([g.id for g in goals]))) if goals else ():
+        rows.append(("measure", m, {"responsible_name": names.get(m.responsible_contact_id, "")}))
+    added = 0
+    for entity, row, extra in rows:
+        if (entity, row.id) not in have:
+            record(session, plan_id, entity, row, "create", person_id, at, **extra)
+            added += 1
+    session.flush()
+    return added

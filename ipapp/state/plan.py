@@ -74,6 +74,8 @@ class PlanState(SessionState):
     renewal_needed: bool = False
     changes: list[ChangeView] = []
     missing: list[MissingView] = []
+    participants: list[str] = []
+    consent: str = ""
     about: AboutView | None = None
     notes: list[NoteView] = []
     history: HistoryView | None = None
@@ -171,6 +173,7 @@ class PlanState(SessionState):
         self.ending_soon = page.ending_soon
         self.renewal_needed = page.renewal_needed
         self.changes, self.missing = page.changes, page.missing
+        self.participants, self.consent = page.participants, page.consent
         self._remember_versions(goals=overview.goals)
         self.loaded = True
         return self._finish("load_overview", (page.fingerprint, page.next_change_at))
@@ -363,4 +366,5 @@ class PlanState(SessionState):
         self.upcoming_meetings, self.past_meetings = [], []
         self.goal, self.next_meeting, self.header = None, None, None
         self.ending_soon, self.changes, self.missing, self.notes = [], [], [], []
+        self.participants, self.consent = [], ""
         self.about, self.history = None, None

@@ -58,8 +58,17 @@ def _saved(page, text: str) -> None:
 
 @pytest.fixture
 def story(app_database):
+    return _story("Story")
+
+
+@pytest.fixture
+def second_story(app_database):
+    return _story("Twice")
+
+
+def _story(tag: str):
     """Maja's plan, her coordinator Kari, two goals in Maja's words and a physiotherapist."""
-    plan = make_plan("Story")
+    plan = make_plan(tag)
     walk = goal_editing.add_goal(plan.owner_id, plan.plan_id, {"title": "Gå på tur hver uke"})
     bike = goal_editing.add_goal(plan.owner_id, plan.plan_id, {"title": "Lære å sykle"})
     physio = plan_editing.add_contact(plan.coordinator_id, plan.plan_id, {
@@ -74,7 +83,7 @@ def test_the_coordinator_keeps_the_plan_and_the_owner_sees_what_changed(
     # Maja makes her passkey and looks at her plan once: her first visit.
     _register(owner, plan.invitations["owner"])
     expect(owner.get_by_role("heading", level=1)).to_have_text("Min plan")
-    expect(owner.get_by_text("Gå på tur hver uke")).to_be_visible()
+    expect(owner.get_by_role("link", name="Gå på tur hver uke", exact=True)).to_be_visible()
     _sign_out(owner, app_url)
 
     # Kari signs in and lands on the plans she coordinates.
@@ -92,9 +101,9 @@ def test_the_coordinator_keeps_the_plan_and_the_owner_sees_what_changed(
     expect(kari.locator(".app-header")).to_contain_text("Maja EierStory")  # whose plan this is
 
     # A service under the walking goal, with a responsible person.
-    kari.get_by_role("link", name="Gå på tur hver uke").click()
+    kari.get_by_role("link", name="Gå på tur hver uke", exact=True).click()
     kari.wait_for_url(re.compile(f"/mal/{walk}/?$"))
-    kari.get_by_text("Legg til et tiltak").first.click()
+    kari.locator("summary", has_text="Legg til et tiltak").first.click()
     form = kari.locator(f"#form-measure-new-{walk}")
     form.get_by_label("Tiltak eller tjeneste").fill("Turgruppe med fysioterapeut")
     form.get_by_label("Ansvarlig").select_option(label="Per Fysio (fysioterapeut)")
@@ -107,17 +116,18 @@ def test_the_coordinator_keeps_the_plan_and_the_owner_sees_what_changed(
 
     # The old goal is reached: achieved, with a short note.
     kari.goto(f"{app_url}/mal/{bike}")
-    kari.get_by_text("Endre status").click()
+    kari.locator("summary", has_text="Endre status").first.click()
     status = kari.locator(f"#form-goal_status-{bike}")
-    status.get_by_label("Status").select_option(label="Nådd")
+    status.get_by_label("Status", exact=True).select_option(label="Nådd")
     status.get_by_label("Kommentar til status").fill("Syklet til skolen i mai")
     status.get_by_role("button", name="Lagre").click()
     _saved(kari, "Lagret.")
-    expect(kari.get_by_text("Syklet til skolen i mai")).to_be_visible()
+    expect(kari.locator("p.detail", has_text="Syklet til skolen i mai")).to_be_visible()
+    expect(kari.locator("main .badge").first).to_have_text("Nådd")
 
     # The next review moves, in the plan's own section; a date in the past is refused in words.
     kari.goto(f"{app_url}/")
-    kari.get_by_text("Endre planperiode og gjennomgang").click()
+    kari.locator("summary", has_text="Endre planperiode og gjennomgang").first.click()
     period = kari.locator("#form-plan")
     period.get_by_label("Neste gjennomgang").fill((oslo_today(utcnow()) - timedelta(days=2)).isoformat())
     period.get_by_role("button", name="Lagre").click()
@@ -134,7 +144,7 @@ def test_the_coordinator_keeps_the_plan_and_the_owner_sees_what_changed(
     _sign_in(owner, app_url, "/")
     changes = owner.locator("#changes")
     expect(changes).to_contain_text("Kari KoordinatorStory la til tiltaket «Turgruppe med fysioterapeut»")
-    expect(changes).to_contain_text("Kari KoordinatorStory avsluttet målet «Lære å sykle»")
+    expect(changes).to_contain_text("Kari KoordinatorStory markerte målet «Lære å sykle» som nådd")
     expect(changes).to_contain_text("Kari KoordinatorStory endret planperioden eller gjennomgangen")
     assert_accessible(owner, "living-overview-owner")
     save_screenshot(owner, "living-overview-owner")
@@ -154,7 +164,7 @@ def test_the_coordinator_keeps_the_plan_and_the_owner_sees_what_changed(
     # She rewords her walking goal in her own words; she is offered no service form.
     owner.goto(f"{app_url}/mal/{walk}")
     expect(owner.get_by_text("Legg til et tiltak")).to_have_count(0)
-    owner.get_by_text("Endre ordlyden").click()
+    owner.locator("summary", has_text="Endre ordlyden").first.click()
     wording = owner.locator(f"#form-goal-{walk}")
     wording.get_by_label("Målet med dine ord").fill("")
     wording.get_by_role("button", name="Lagre").click()
@@ -167,15 +177,51 @@ def test_the_coordinator_keeps_the_plan_and_the_owner_sees_what_changed(
 
     # A private note.
     owner.goto(f"{app_url}/notater")
-    owner.get_by_text("Skriv et notat").click()
+    owner.locator("summary", has_text="Skriv et notat").click()
     owner.locator("#form-note-new").get_by_label("Notat").fill("Spør Per om vi kan gå i skogen når det er glatt")
-    owner.locator("#form-note-new").get_by_role("button", name="Skriv et notat").click()
+    owner.locator("#form-note-new").get_by_role("button", name="Lagre").click()
     _saved(owner, "Notatet er lagret.")
-    expect(owner.get_by_text("Spør Per om vi kan gå i skogen")).to_be_visible()
+    expect(owner.locator("article p.prewrap", has_text="Spør Per om vi kan gå i skogen")).to_be_visible()
+    expect(owner.locator("#form-note-new-body")).to_have_value("")  # the new-note form starts empty again
     assert_accessible(owner, "living-notes")
     save_screenshot(owner, "living-notes")
 
-    # The plan on paper: hers has her note; Kari's has the goals and never the note.
+    # "Om meg", in her own words.
+    owner.goto(f"{app_url}/om-meg")
+    owner.locator("summary", has_text="Skriv eller endre").click()
+    about = owner.locator("#form-about")
+    about.get_by_label("Det som er viktig for meg").fill("Hunden min Luna, og å være ute.")
+    about.get_by_role("button", name="Lagre").click()
+    _saved(owner, "Lagret.")
+    expect(owner.locator("main p.prewrap", has_text="Hunden min Luna")).to_be_visible()
+    assert_accessible(owner, "living-about")
+
+    # Kari adds the GP to the contacts; a bad phone number is explained next to the field.
+    kari.goto(f"{app_url}/kontakter")
+    kari.locator("summary", has_text="Legg til en kontakt").click()
+    contact = kari.locator("#form-contact-new")
+    contact.get_by_label("Rolle").select_option(label="Fastlege")
+    contact.get_by_label("Navn").fill("Lise Lege")
+    contact.get_by_label("Telefon").fill("ring meg")
+    contact.get_by_role("button", name="Legg til en kontakt").click()
+    expect(contact.get_by_text("Skriv et telefonnummer")).to_be_visible()
+    expect(contact.get_by_label("Navn")).to_have_value("Lise Lege")  # what she typed is kept
+    contact.get_by_label("Telefon").fill("+47 22 33 44 55")
+    contact.get_by_role("button", name="Legg til en kontakt").click()
+    _saved(kari, "Kontakten er lagt til.")
+    expect(kari.get_by_role("heading", name="Lise Lege")).to_be_visible()
+    assert_accessible(kari, "living-contacts-coordinator")
+    save_screenshot(kari, "living-contacts-coordinator")
+
+    # The plan on paper: the print view reads as a page of its own.
+    owner.goto(f"{app_url}/")
+    owner.get_by_role("link", name="Vis planen for utskrift").click()
+    owner.wait_for_url(re.compile(r"/utskrift\?"))
+    expect(owner.get_by_role("heading", level=1)).to_contain_text("Maja EierStory")
+    expect(owner.get_by_text("Hunden min Luna, og å være ute.")).to_be_visible()
+    assert_accessible(owner, "living-print-view")
+
+    # The PDF: hers has her note; Kari's has the goals and never the note.
     owner.goto(f"{app_url}/")
     with owner.expect_download() as download:
         owner.get_by_role("link", name="Last ned som PDF").click()
@@ -196,14 +242,14 @@ def _pdf_text(download) -> str:
 
 
 def test_two_people_saving_the_same_goal_the_second_is_shown_both_texts(
-        story, app_url, phone_context, page, assert_accessible, save_screenshot):
-    plan, walk, _, _ = story
+        second_story, app_url, phone_context, page, assert_accessible, save_screenshot):
+    plan, walk, _, _ = second_story
     owner, kari = page, _new_page(phone_context)
     _register(owner, plan.invitations["owner"])
     _register(kari, plan.invitations["coordinator"])
     for person in (owner, kari):
         person.goto(f"{app_url}/mal/{walk}")
-        person.get_by_text("Endre ordlyden").click()
+        person.locator("summary", has_text="Endre ordlyden").first.click()
     kari.locator(f"#form-goal-{walk}").get_by_label("Målet med dine ord").fill("Gå tur to ganger i uka")
     kari.locator(f"#form-goal-{walk}").get_by_role("button", name="Lagre").click()
     _saved(kari, "Lagret.")
