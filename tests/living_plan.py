@@ -26,8 +26,8 @@ def make_plan(tag: str = "", *, guardian_until: date | None = None) -> LivingPla
     admin = plan_setup.first_unit_admin({"given_name": "Una", "family_name": f"Enhet{tag}",
                                           "email": f"una{tag}@kommune.example"}) if not tag else None
     admin_id = admin.person_id if admin else _admin_id()
-    coordinator = plan_setup.add_coordinator(admin_id, {"given_name": "Kari", "family_name": f"Koordinator{tag}",
-                                                        "email": f"kari{tag}@kommune.example"})
+    coordinator = plan_setup.add_coordinator(admin_id, {"given_name": "Ingrid", "family_name": f"Koordinator{tag}",
+                                                        "email": f"ingrid{tag}@kommune.example"})
     plan = plan_setup.create_plan(admin_id, {"given_name": "Maja", "family_name": f"Eier{tag}",
                                              "email": f"maja{tag}@example.com"},
                                   birth_date=date(2001, 4, 2), coordinator_person_id=coordinator.person_id,

@@ -158,7 +158,7 @@ def test_history_reads_back_every_version_and_the_plan_as_it_stood(plan):
         stood = versions.as_of(session, plan.plan_id, first_at)
     assert [e.change_label for e in seen.steps] == ["Endret", "Endret", "Lagt til"]
     newest = seen.steps[0]
-    assert newest.who.startswith("Kari") and {f.label: (f.before, f.after) for f in newest.fields} == {
+    assert newest.who.startswith("Ingrid") and {f.label: (f.before, f.after) for f in newest.fields} == {
         "Målet med dine ord": ("Andre ord", "Tredje ord"), "Mer om målet": ("(tomt)", "Ny")}
     assert stood["goal"][goal_id]["title"] == "Første ord"  # exactly the earlier value
     with db.transaction() as session:  # a stranger reads no history, not even that it exists
@@ -173,7 +173,7 @@ def test_changes_since_the_previous_visit_name_who_and_what(plan):
     assert open_overview(plan.owner_id, plan.plan_id, "nb", session_id=1).changes == []  # first visit: nothing
     goal_id = goal_editing.add_goal(plan.coordinator_id, plan.plan_id, {"title": "Få jobb"})
     page = open_overview(plan.owner_id, plan.plan_id, "nb", session_id=2)  # signed in again
-    assert [c.text for c in page.changes] == ["Kari Koordinator la til målet «Få jobb»"]  # not her own
+    assert [c.text for c in page.changes] == ["Ingrid Koordinator la til målet «Få jobb»"]  # not her own
     assert own_goal != goal_id
     again = open_overview(plan.owner_id, plan.plan_id, "nb", session_id=2)  # a reload keeps the list
     assert [c.text for c in again.changes] == [c.text for c in page.changes]
@@ -208,3 +208,40 @@ def test_a_closed_plan_is_read_only_and_its_document_shows_only_what_the_reader_
         goal_editing.update_goal(plan.owner_id, plan.plan_id, goal_id, {"title": "Nei", "version": "1"})
     assert _denials(plan.owner_id, "plan_closed") == 1
     assert plan_reading.read_goal(plan.owner_id, plan.plan_id, goal_id, "nb").title == "Trene"
+
+
+def test_the_plan_as_it_stood_on_an_earlier_day_prints_that_days_words_and_only_readable_sections(plan):
+    """Versions made ten days ago (their time moved back, as if written then), then changed today:
+    the PDF of five days ago has the old words and that day's date; the coordinator's copy never
+    has the owner's notes; the download is in the access log."""
+    import io
+
+    from pypdf import PdfReader
+    from sqlalchemy import update
+
+    from ipapp.i18n.dates import format_date
+    from ipapp.services import plan_pdf
+
+    goal_id = goal_editing.add_goal(plan.owner_id, plan.plan_id, {"title": "Gammel ordlyd"})
+    plan_editing.update_about(plan.owner_id, plan.plan_id, {"what_matters": "Musikk", "version": "0"})
+    ten_days_ago = utcnow() - timedelta(days=10)
+    with db.transaction() as session:
+        session.exec(update(PlanVersion).where(PlanVersion.plan_id == plan.plan_id).values(changed_at=ten_days_ago))
+    goal_editing.update_goal(plan.owner_id, plan.plan_id, goal_id, {"title": "Ny ordlyd", "version": "1"})
+    notes.add_note(plan.owner_id, plan.plan_id, {"body": "Privat tanke"})
+    day = oslo_today(utcnow()) - timedelta(days=5)
+
+    earlier = plan_document.open_document(plan.coordinator_id, plan.plan_id, day, "nb", kind="pdf")
+    text = "\n".join(p.extract_text() for p in PdfReader(io.BytesIO(plan_pdf.render_pdf(earlier.plan))).pages)
+    assert "Gammel ordlyd" in text and "Ny ordlyd" not in text and "Musikk" in text
+    assert format_date(day, "nb") in text and earlier.filename == f"individuell-plan-{day.isoformat()}.pdf"
+    assert "Privat tanke" not in text
+    now = plan_document.open_document(plan.owner_id, plan.plan_id, None, "nb", kind="pdf").plan
+    assert [g.title for g in now.goals] == ["Ny ordlyd"] and [n.body for n in now.notes] == ["Privat tanke"]
+    with db.transaction() as session:
+        downloads = session.exec(select(AuditEvent).where(AuditEvent.action == "download")).all()
+    assert {(e.actor_person_id, e.target) for e in downloads} == {
+        (plan.coordinator_id, f"pdf:{day.isoformat()}"), (plan.owner_id, f"pdf:{oslo_today(utcnow()).isoformat()}")}
+    stranger = make_plan("4")
+    with pytest.raises(AccessDenied):
+        plan_document.open_document(stranger.owner_id, plan.plan_id, None, "nb", kind="pdf")

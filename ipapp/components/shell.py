@@ -53,8 +53,12 @@ def bottom_nav(active: str) -> rx.Component:
 
 def app_header() -> rx.Component:
     return rx.el.header(
-        rx.el.p(t("app.plan_kind"), class_name="header-kind"),
-        rx.el.p(PlanState.owner_name, class_name="header-owner"),
+        rx.el.div(
+            rx.el.p(t("app.plan_kind"), class_name="header-kind"),
+            rx.el.p(PlanState.owner_name, class_name="header-owner"),
+        ),
+        rx.cond(PlanState.has_workspace,
+                link(icon("layout-list"), rx.el.span(t("workspace.title")), href="/planer", class_name="header-link")),
         class_name="app-header",
     )
 

@@ -75,11 +75,15 @@ def first_plan_for(person_id: int) -> int | None:
     return starting_point(person_id)[0]
 
 
-def starting_point(person_id: int) -> tuple[int | None, int]:
-    """After sign-in: the plan to open first and how many plans the person may switch between."""
+def starting_point(person_id: int) -> tuple[int | None, bool]:
+    """After sign-in: the plan to open first, and whether "Mine planer" has something to offer
+    (more than one plan to switch between, or plans she coordinates)."""
     with transaction() as session:
         plans = plans_for_person(session, person_id)
-        return (plans[0] if plans else None), len(plans)
+        coordinates = session.exec(select(PlanCoordinator.id).where(
+            PlanCoordinator.coordinator_person_id == person_id,
+            col(PlanCoordinator.assigned_until).is_(None))).first() is not None
+        return (plans[0] if plans else None), len(plans) > 1 or coordinates
 
 
 WORKSPACE_ROUTE = "/planer"

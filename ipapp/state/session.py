@@ -59,7 +59,7 @@ class SessionState(rx.State):
     _plan_id: int | None = None
 
     signed_in: bool = False
-    plan_count: int = 0  # more than one: "Mine planer" offers to switch
+    has_workspace: bool = False  # "Mine planer": several plans to switch between, or plans she coordinates
     viewer_name: str = ""
     viewer_role: str = ""
     demo_people: list[people.PersonView] = []
@@ -104,7 +104,7 @@ class SessionState(rx.State):
         self._session_id = active.session_id if active else None
         self._session_ends_at = active.ends_at if active else None
         self._person_id = person_id
-        self._plan_id, self.plan_count = people.starting_point(person_id) if person_id else (None, 0)
+        self._plan_id, self.has_workspace = people.starting_point(person_id) if person_id else (None, False)
         viewer = people.describe(person_id, self.lang) if person_id else None
         self.signed_in = viewer is not None
         self.viewer_name = viewer.name if viewer else ""

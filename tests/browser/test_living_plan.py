@@ -67,7 +67,7 @@ def second_story(app_database):
 
 
 def _story(tag: str):
-    """Maja's plan, her coordinator Kari, two goals in Maja's words and a physiotherapist."""
+    """Maja's plan, her coordinator Ingrid, two goals in Maja's words and a physiotherapist."""
     plan = make_plan(tag)
     walk = goal_editing.add_goal(plan.owner_id, plan.plan_id, {"title": "Gå på tur hver uke"})
     bike = goal_editing.add_goal(plan.owner_id, plan.plan_id, {"title": "Lære å sykle"})
@@ -86,66 +86,66 @@ def test_the_coordinator_keeps_the_plan_and_the_owner_sees_what_changed(
     expect(owner.get_by_role("link", name="Gå på tur hver uke", exact=True)).to_be_visible()
     _sign_out(owner, app_url)
 
-    # Kari signs in and lands on the plans she coordinates.
-    kari = _new_page(phone_context)
-    _register(kari, plan.invitations["coordinator"])
-    _sign_out(kari, app_url)
-    _sign_in(kari, app_url, "/planer")
-    expect(kari.get_by_role("heading", name="Maja EierStory")).to_be_visible()
-    expect(kari.get_by_text("Målet «Gå på tur hver uke» har ingen tiltak.")).to_be_visible()
-    assert_accessible(kari, "living-workspace")
-    save_screenshot(kari, "living-workspace")
-    kari.get_by_role("button", name=re.compile("Åpne planen")).first.click()
-    kari.wait_for_url(f"{app_url}/")
-    expect(kari.get_by_role("heading", level=1)).to_have_text("Planen til Maja")
-    expect(kari.locator(".app-header")).to_contain_text("Maja EierStory")  # whose plan this is
+    # Ingrid signs in and lands on the plans she coordinates.
+    ingrid = _new_page(phone_context)
+    _register(ingrid, plan.invitations["coordinator"])
+    _sign_out(ingrid, app_url)
+    _sign_in(ingrid, app_url, "/planer")
+    expect(ingrid.get_by_role("heading", name="Maja EierStory")).to_be_visible()
+    expect(ingrid.get_by_text("Målet «Gå på tur hver uke» har ingen tiltak.")).to_be_visible()
+    assert_accessible(ingrid, "living-workspace")
+    save_screenshot(ingrid, "living-workspace")
+    ingrid.get_by_role("button", name=re.compile("Åpne planen")).first.click()
+    ingrid.wait_for_url(f"{app_url}/")
+    expect(ingrid.get_by_role("heading", level=1)).to_have_text("Planen til Maja")
+    expect(ingrid.locator(".app-header")).to_contain_text("Maja EierStory")  # whose plan this is
 
     # A service under the walking goal, with a responsible person.
-    kari.get_by_role("link", name="Gå på tur hver uke", exact=True).click()
-    kari.wait_for_url(re.compile(f"/mal/{walk}/?$"))
-    kari.locator("summary", has_text="Legg til et tiltak").first.click()
-    form = kari.locator(f"#form-measure-new-{walk}")
+    ingrid.get_by_role("link", name="Gå på tur hver uke", exact=True).click()
+    ingrid.wait_for_url(re.compile(f"/mal/{walk}/?$"))
+    ingrid.locator("summary", has_text="Legg til et tiltak").first.click()
+    form = ingrid.locator(f"#form-measure-new-{walk}")
     form.get_by_label("Tiltak eller tjeneste").fill("Turgruppe med fysioterapeut")
     form.get_by_label("Ansvarlig").select_option(label="Per Fysio (fysioterapeut)")
     form.get_by_label("Hvor ofte").fill("hver onsdag")
     form.get_by_label("Fra", exact=True).fill(oslo_today(utcnow()).isoformat())
     form.get_by_role("button", name="Legg til et tiltak").click()
-    _saved(kari, "Tiltaket er lagt til.")
-    expect(kari.get_by_role("heading", name="Turgruppe med fysioterapeut")).to_be_visible()
-    assert_accessible(kari, "living-goal-coordinator")
+    _saved(ingrid, "Tiltaket er lagt til.")
+    expect(ingrid.get_by_role("heading", name="Turgruppe med fysioterapeut")).to_be_visible()
+    assert_accessible(ingrid, "living-goal-coordinator")
 
     # The old goal is reached: achieved, with a short note.
-    kari.goto(f"{app_url}/mal/{bike}")
-    kari.locator("summary", has_text="Endre status").first.click()
-    status = kari.locator(f"#form-goal_status-{bike}")
+    ingrid.goto(f"{app_url}/mal/{bike}")
+    ingrid.locator("summary", has_text="Endre status").first.click()
+    status = ingrid.locator(f"#form-goal_status-{bike}")
     status.get_by_label("Status", exact=True).select_option(label="Nådd")
     status.get_by_label("Kommentar til status").fill("Syklet til skolen i mai")
     status.get_by_role("button", name="Lagre").click()
-    _saved(kari, "Lagret.")
-    expect(kari.locator("p.detail", has_text="Syklet til skolen i mai")).to_be_visible()
-    expect(kari.locator("main .badge").first).to_have_text("Nådd")
+    _saved(ingrid, "Lagret.")
+    expect(ingrid.locator("p.detail", has_text="Syklet til skolen i mai")).to_be_visible()
+    expect(ingrid.locator("main .badge").first).to_have_text("Nådd")
 
     # The next review moves, in the plan's own section; a date in the past is refused in words.
-    kari.goto(f"{app_url}/")
-    kari.locator("summary", has_text="Endre planperiode og gjennomgang").first.click()
-    period = kari.locator("#form-plan")
+    ingrid.goto(f"{app_url}/")
+    ingrid.locator("summary", has_text="Endre planperiode og gjennomgang").first.click()
+    period = ingrid.locator("#form-plan")
     period.get_by_label("Neste gjennomgang").fill((oslo_today(utcnow()) - timedelta(days=2)).isoformat())
     period.get_by_role("button", name="Lagre").click()
     expect(period.get_by_text("Datoen kan ikke ha vært.")).to_be_visible()
     new_review = oslo_today(utcnow()) + timedelta(days=90)
     period.get_by_label("Neste gjennomgang").fill(new_review.isoformat())
     period.get_by_role("button", name="Lagre").click()
-    _saved(kari, "Lagret.")
-    expect(kari.locator("#plan-period")).to_contain_text(format_date(new_review, "nb"))
-    assert_accessible(kari, "living-overview-coordinator")
-    save_screenshot(kari, "living-overview-coordinator")
+    _saved(ingrid, "Lagret.")
+    expect(ingrid.locator("#plan-period")).to_contain_text(format_date(new_review, "nb"))
+    assert_accessible(ingrid, "living-overview-coordinator")
+    save_screenshot(ingrid, "living-overview-coordinator")
 
     # Maja signs in again: what changed since her last visit, and by whom.
     _sign_in(owner, app_url, "/")
     changes = owner.locator("#changes")
-    expect(changes).to_contain_text("Kari KoordinatorStory la til tiltaket «Turgruppe med fysioterapeut»")
-    expect(changes).to_contain_text("Kari KoordinatorStory markerte målet «Lære å sykle» som nådd")
-    expect(changes).to_contain_text("Kari KoordinatorStory endret planperioden eller gjennomgangen")
+    expect(changes).to_contain_text("Ingrid KoordinatorStory la til tiltaket «Turgruppe med fysioterapeut»")
+    expect(changes).to_contain_text("Ingrid KoordinatorStory markerte målet «Lære å sykle» som nådd")
+    expect(changes).to_contain_text("Ingrid KoordinatorStory endret planperioden eller gjennomgangen")
     assert_accessible(owner, "living-overview-owner")
     save_screenshot(owner, "living-overview-owner")
 
@@ -155,7 +155,7 @@ def test_the_coordinator_keeps_the_plan_and_the_owner_sees_what_changed(
     owner.wait_for_url(re.compile(f"/historikk/mal/{bike}/?$"))
     newest = owner.locator("article").first
     expect(newest).to_contain_text("Endret")
-    expect(newest).to_contain_text("Kari KoordinatorStory")
+    expect(newest).to_contain_text("Ingrid KoordinatorStory")
     expect(newest).to_contain_text("Før: Jobber med det")
     expect(newest).to_contain_text("Etter: Nådd")
     assert_accessible(owner, "living-history")
@@ -196,10 +196,10 @@ def test_the_coordinator_keeps_the_plan_and_the_owner_sees_what_changed(
     expect(owner.locator("main p.prewrap", has_text="Hunden min Luna")).to_be_visible()
     assert_accessible(owner, "living-about")
 
-    # Kari adds the GP to the contacts; a bad phone number is explained next to the field.
-    kari.goto(f"{app_url}/kontakter")
-    kari.locator("summary", has_text="Legg til en kontakt").click()
-    contact = kari.locator("#form-contact-new")
+    # Ingrid adds the GP to the contacts; a bad phone number is explained next to the field.
+    ingrid.goto(f"{app_url}/kontakter")
+    ingrid.locator("summary", has_text="Legg til en kontakt").click()
+    contact = ingrid.locator("#form-contact-new")
     contact.get_by_label("Rolle").select_option(label="Fastlege")
     contact.get_by_label("Navn").fill("Lise Lege")
     contact.get_by_label("Telefon").fill("ring meg")
@@ -208,10 +208,10 @@ def test_the_coordinator_keeps_the_plan_and_the_owner_sees_what_changed(
     expect(contact.get_by_label("Navn")).to_have_value("Lise Lege")  # what she typed is kept
     contact.get_by_label("Telefon").fill("+47 22 33 44 55")
     contact.get_by_role("button", name="Legg til en kontakt").click()
-    _saved(kari, "Kontakten er lagt til.")
-    expect(kari.get_by_role("heading", name="Lise Lege")).to_be_visible()
-    assert_accessible(kari, "living-contacts-coordinator")
-    save_screenshot(kari, "living-contacts-coordinator")
+    _saved(ingrid, "Kontakten er lagt til.")
+    expect(ingrid.get_by_role("heading", name="Lise Lege")).to_be_visible()
+    assert_accessible(ingrid, "living-contacts-coordinator")
+    save_screenshot(ingrid, "living-contacts-coordinator")
 
     # The plan on paper: the print view reads as a page of its own.
     owner.goto(f"{app_url}/")
@@ -221,16 +221,16 @@ def test_the_coordinator_keeps_the_plan_and_the_owner_sees_what_changed(
     expect(owner.get_by_text("Hunden min Luna, og å være ute.")).to_be_visible()
     assert_accessible(owner, "living-print-view")
 
-    # The PDF: hers has her note; Kari's has the goals and never the note.
+    # The PDF: hers has her note; Ingrid's has the goals and never the note.
     owner.goto(f"{app_url}/")
     with owner.expect_download() as download:
         owner.get_by_role("link", name="Last ned som PDF").click()
     mine = _pdf_text(download.value)
     assert "Gå tur i skogen med Luna hver uke" in mine and "Spør Per om vi kan gå i skogen" in mine
     assert format_date(oslo_today(utcnow()), "nb") in mine
-    kari.goto(f"{app_url}/")
-    with kari.expect_download() as download:
-        kari.get_by_role("link", name="Last ned som PDF").click()
+    ingrid.goto(f"{app_url}/")
+    with ingrid.expect_download() as download:
+        ingrid.get_by_role("link", name="Last ned som PDF").click()
     hers = _pdf_text(download.value)
     assert "Gå tur i skogen med Luna hver uke" in hers and "Turgruppe med fysioterapeut" in hers
     assert "Spør Per" not in hers
@@ -244,16 +244,16 @@ def _pdf_text(download) -> str:
 def test_two_people_saving_the_same_goal_the_second_is_shown_both_texts(
         second_story, app_url, phone_context, page, assert_accessible, save_screenshot):
     plan, walk, _, _ = second_story
-    owner, kari = page, _new_page(phone_context)
+    owner, ingrid = page, _new_page(phone_context)
     _register(owner, plan.invitations["owner"])
-    _register(kari, plan.invitations["coordinator"])
-    for person in (owner, kari):
+    _register(ingrid, plan.invitations["coordinator"])
+    for person in (owner, ingrid):
         person.goto(f"{app_url}/mal/{walk}")
         person.locator("summary", has_text="Endre ordlyden").first.click()
-    kari.locator(f"#form-goal-{walk}").get_by_label("Målet med dine ord").fill("Gå tur to ganger i uka")
-    kari.locator(f"#form-goal-{walk}").get_by_role("button", name="Lagre").click()
-    _saved(kari, "Lagret.")
-    # Maja's page shows Kari's title without a reload; her typing is not touched.
+    ingrid.locator(f"#form-goal-{walk}").get_by_label("Målet med dine ord").fill("Gå tur to ganger i uka")
+    ingrid.locator(f"#form-goal-{walk}").get_by_role("button", name="Lagre").click()
+    _saved(ingrid, "Lagret.")
+    # Maja's page shows Ingrid's title without a reload; her typing is not touched.
     expect(owner.get_by_role("heading", level=1)).to_have_text("Gå tur to ganger i uka")
     wording = owner.locator(f"#form-goal-{walk}")
     wording.get_by_label("Målet med dine ord").fill("Gå tur med Luna")
@@ -270,4 +270,4 @@ def test_two_people_saving_the_same_goal_the_second_is_shown_both_texts(
     wording.get_by_role("button", name="Lagre").click()
     _saved(owner, "Lagret.")
     expect(owner.get_by_role("heading", level=1)).to_have_text("Gå tur med Luna")
-    expect(kari.get_by_role("heading", level=1)).to_have_text("Gå tur med Luna")  # live on hers too
+    expect(ingrid.get_by_role("heading", level=1)).to_have_text("Gå tur med Luna")  # live on hers too
