@@ -117,6 +117,10 @@ MESSAGES: dict[str, dict[str, str]] = {
     "document.sign_in_first": {"nb": "Logg inn først.", "nn": "Logg inn først.", "en": "Sign in first."},
     "document.bad_date": {"nb": "Datoen må skrives ÅÅÅÅ-MM-DD.", "nn": "Datoen må skrivast ÅÅÅÅ-MM-DD.",
                           "en": "Write the date as YYYY-MM-DD."},
+    # The access log's words for the new actions
+    "accesslog.action.download": {"nb": "Lastet ned planen som PDF", "nn": "Lasta ned planen som PDF",
+                                   "en": "Downloaded the plan as a PDF"},
+    "accesslog.action.set_up": {"nb": "Opprettet planen", "nn": "Oppretta planen", "en": "Set up the plan"},
     # The workspace
     "workspace.review": {"nb": "Ny gjennomgang {day}", "nn": "Ny gjennomgang {day}", "en": "Next review {day}"},
     "workspace.review_overdue": {"nb": "Gjennomgangen skulle vært {day} – {days} dager på overtid",
@@ -247,6 +251,10 @@ MESSAGES: dict[str, dict[str, str]] = {
     "overview.consent": {"nb": "Samtykke til planen", "nn": "Samtykke til planen", "en": "Consent to the plan"},
     "overview.period": {"nb": "Planperiode", "nn": "Planperiode", "en": "Plan period"},
     "overview.review_overdue": {"nb": "datoen er passert", "nn": "datoen er passert", "en": "the date has passed"},
+    # The access log's words for the new actions
+    "accesslog.action.download": {"nb": "Lastet ned planen som PDF", "nn": "Lasta ned planen som PDF",
+                                   "en": "Downloaded the plan as a PDF"},
+    "accesslog.action.set_up": {"nb": "Opprettet planen", "nn": "Oppretta planen", "en": "Set up the plan"},
     # The workspace
     "workspace.title": {"nb": "Mine planer", "nn": "Planane mine", "en": "My plans"},
     "workspace.intro": {"nb": "Planene du kan åpne. Velg en for å se og endre den.",

@@ -44,7 +44,7 @@ class AccessLogState(SessionState):
         section = section_label or self._text("accesslog.the_plan")
         if outcome == "denied":
             return self._text("accesslog.tried", section=section)
-        key = action if action in ("read", "write", "manage_sharing") else "other"
+        key = action if action in ("read", "write", "manage_sharing", "download", "set_up") else "other"
         return self._text(f"accesslog.action.{key}", section=section)
 
     def _load(self) -> None:
