@@ -7,6 +7,7 @@ from ipapp.api.edge import secure_edge
 from ipapp.api.oidc_routes import oidc_middleware, oidc_routes
 from ipapp.api.passkey_routes import passkey_routes
 from ipapp.api.print_routes import print_routes
+from ipapp.api.calendar_routes import calendar_routes
 from ipapp.api.session_routes import session_routes
 
 from ipapp.i18n import translate
@@ -17,7 +18,9 @@ from ipapp.pages.invite_page import invite_page
 from ipapp.pages.overview import overview_page
 from ipapp.pages.content_pages import about_page, contacts_page, history_page, notes_page
 from ipapp.pages.goal_page import goal_page
-from ipapp.pages.plan_pages import meetings_page, messages_page
+from ipapp.pages.inbox_page import inbox_page
+from ipapp.pages.meetings_page import meetings_page
+from ipapp.pages.plan_pages import messages_page
 from ipapp.pages.workspace_page import workspace_page
 from ipapp.pages.sharing_page import sharing_page
 from ipapp.state.plan import PlanState
@@ -31,6 +34,7 @@ from ipapp.state.guard import SessionGuard
 from ipapp.state.sign_in import InvitationState, SignInState
 from ipapp.state.editing import EditState
 from ipapp.state.workspace import WorkspaceState
+from ipapp.state.inbox import InboxState
 
 
 def _title(key: str) -> str:
@@ -41,7 +45,7 @@ def _title(key: str) -> str:
 app = rx.App(
     html_lang="nb",
     api_transformer=[
-        Starlette(routes=[*session_routes(), *passkey_routes(), *oidc_routes(), *print_routes()], middleware=oidc_middleware()),
+        Starlette(routes=[*session_routes(), *passkey_routes(), *oidc_routes(), *print_routes(), *calendar_routes()], middleware=oidc_middleware()),
         secure_edge,  # outermost: headers on every response, only our Origin on the websocket
     ],
     stylesheets=["/ipapp.css"],
@@ -66,10 +70,14 @@ app.add_page(about_page, route="/om-meg", title=_title("about.title"), on_load=[
 app.add_page(notes_page, route="/notater", title=_title("notes.title"), on_load=[PlanState.load_notes, EditState.forget])
 app.add_page(history_page, route="/historikk/[kind]/[item_id]", title=_title("history.title"),
              on_load=PlanState.load_history)
+app.add_page(inbox_page, route="/innboks", title=_title("inbox.title"),
+             on_load=[PlanState.load_me, InboxState.load_inbox])
 app.add_page(workspace_page, route="/planer", title=_title("workspace.title"),
              on_load=[PlanState.load_me, WorkspaceState.load_workspace])
-app.add_page(meetings_page, route="/moter", title=_title("meetings.title"), on_load=PlanState.load_meetings)
-app.add_page(messages_page, route="/meldinger", title=_title("messages.title"), on_load=PlanState.load_threads)
+app.add_page(meetings_page, route="/moter", title=_title("meetings.title"),
+             on_load=[PlanState.load_meetings, EditState.forget])
+app.add_page(messages_page, route="/meldinger", title=_title("messages.title"),
+             on_load=[PlanState.load_threads, EditState.forget])
 app.add_page(sharing_page, route="/deling", title=_title("sharing.title"), on_load=[PlanState.load_access, SharingState.load_grantees])
 app.add_page(me_page, route="/meg", title=_title("me.title"), on_load=[PlanState.load_me, MeState.load_passkeys])
 app.add_page(invite_page, route="/inviter", title=_title("invite.title"),

@@ -52,9 +52,11 @@ class Part(StrEnum):
     MEASURES = "measures"  # the services under a goal, their responsible person
     PLAN_PERIOD = "plan_period"  # the plan period and the next review date
     CONTACTS = "contacts"
-    MEETINGS = "meetings"
+    MEETINGS = "meetings"  # schedule, move, cancel a meeting; its minutes and decisions
+    MEETING_REPLY = "meeting_reply"  # an invitee's answer to a meeting (the service checks she is one)
     NOTES = "notes"  # the owner's own notes
     MESSAGES = "messages"
+    MESSAGE_HANDLING = "message_handling"  # mark a thread handled: the coordinator's inbox
 
 
 PART_SECTION = {
@@ -65,8 +67,10 @@ PART_SECTION = {
     Part.PLAN_PERIOD: Section.GOALS,
     Part.CONTACTS: Section.CONTACTS,
     Part.MEETINGS: Section.MEETINGS,
+    Part.MEETING_REPLY: Section.MEETINGS,
     Part.NOTES: Section.NOTES,
     Part.MESSAGES: Section.MESSAGES,
+    Part.MESSAGE_HANDLING: Section.MESSAGES,
 }
 
 
@@ -166,7 +170,7 @@ def _content(action: Action, sections: Iterable[Section]) -> frozenset[tuple[Act
 
 # The parts each pure role may write. The plan is the owner's: her own words are hers to keep;
 # services, responsible people, contacts and meetings are kept by the coordinator.
-_OWNER_PARTS = frozenset({Part.ABOUT, Part.GOAL_WORDING, Part.NOTES, Part.MESSAGES})
+_OWNER_PARTS = frozenset({Part.ABOUT, Part.GOAL_WORDING, Part.NOTES, Part.MESSAGES, Part.MEETING_REPLY})
 _GUARDIAN_PARTS = _OWNER_PARTS - {Part.NOTES}  # acts as the owner, never her private notes
 _COORDINATOR_PARTS = frozenset(Part) - {Part.NOTES}
 
@@ -181,8 +185,10 @@ _COORDINATOR_RIGHTS = _content(Action.READ, _ALL - {Section.NOTES}) | _writes(_C
 
 
 def _grantee_parts(granted: frozenset[Section]) -> frozenset[Part]:
-    # Grantees read what was granted and may only take part in messages; never re-delegate.
-    return frozenset({Part.MESSAGES}) if Section.MESSAGES in granted else frozenset()
+    # Grantees read what was granted, take part in messages and answer the meetings they are
+    # invited to (if granted); never re-delegate.
+    parts = {Part.MESSAGES} if Section.MESSAGES in granted else set()
+    return frozenset(parts | ({Part.MEETING_REPLY} if Section.MEETINGS in granted else set()))
 
 
 def _grantee_rights(granted: frozenset[Section]) -> frozenset[tuple[Action, Section]]:

@@ -69,8 +69,10 @@ PART_TABLE = {
     "plan_period":  ("goals",    "-",   "-",      "W",         "-"),
     "contacts":     ("contacts", "-",   "-",      "W",         "-"),
     "meetings":     ("meetings", "-",   "-",      "W",         "-"),
+    "meeting_reply": ("meetings", "W",  "W",      "W",         "W"),
     "notes":        ("notes",    "W",   "-",      "-",         "-"),
     "messages":     ("messages", "W",   "W",      "W",         "W"),
+    "message_handling": ("messages", "-", "-",    "W",         "-"),
 }  # fmt: skip
 PARTS = tuple(PART_TABLE)
 # Sharing and consent actions (section must be None).
@@ -495,18 +497,22 @@ def test_parts_and_their_sections_are_the_agreed_ones():
 def test_owner_reads_everything_writes_her_own_words_and_manages_sharing():
     plan = plan_with()
     assert readable_sections(Actor(OWNER), plan, SUMMER) == set(Section)
-    assert writable_parts(Actor(OWNER), plan, SUMMER) == {Part.ABOUT, Part.GOAL_WORDING, Part.NOTES, Part.MESSAGES}
-    assert writable_sections(Actor(OWNER), plan, SUMMER) == {
-        Section.ABOUT, Section.GOALS, Section.NOTES, Section.MESSAGES
+    assert writable_parts(Actor(OWNER), plan, SUMMER) == {
+        Part.ABOUT, Part.GOAL_WORDING, Part.NOTES, Part.MESSAGES, Part.MEETING_REPLY
     }  # fmt: skip
-    for part in (Part.ABOUT, Part.GOAL_WORDING, Part.NOTES, Part.MESSAGES):
+    assert writable_sections(Actor(OWNER), plan, SUMMER) == {
+        Section.ABOUT, Section.GOALS, Section.NOTES, Section.MESSAGES, Section.MEETINGS
+    }  # fmt: skip  (meetings: her answers to the meetings she is invited to)
+    for part in (Part.ABOUT, Part.GOAL_WORDING, Part.NOTES, Part.MESSAGES, Part.MEETING_REPLY):
         assert write(OWNER, plan, part) == Decision(True, "owner", ActingAs.OWNER)
     # The coordinator keeps services, goal status, the plan period, contacts and meetings.
     for part in (Part.MEASURES, Part.GOAL_STATUS, Part.PLAN_PERIOD, Part.CONTACTS, Part.MEETINGS):
         assert write(OWNER, plan, part) == Decision(False, "read_only", ActingAs.OWNER), part
     assert decide(Actor(OWNER), plan, Action.WRITE, Section.GOALS, SUMMER) == Decision(True, "owner", ActingAs.OWNER)
     assert reason(OWNER, plan, Action.WRITE, Section.CONTACTS) == "read_only"
-    assert reason(OWNER, plan, Action.WRITE, Section.MEETINGS) == "read_only"
+    # WRITE on meetings: only her answers (Part.MEETING_REPLY); scheduling stays the coordinator's.
+    assert reason(OWNER, plan, Action.WRITE, Section.MEETINGS) == "owner"
+    assert write(OWNER, plan, Part.MESSAGE_HANDLING) == Decision(False, "read_only", ActingAs.OWNER)
     for action in (Action.MANAGE_SHARING, Action.SIGN_CONSENT, Action.WITHDRAW_CONSENT):
         assert decide(Actor(OWNER), plan, action, None, SUMMER) == Decision(True, "owner", ActingAs.OWNER)
 
@@ -521,8 +527,10 @@ def test_sharing_actions_take_no_section_and_content_actions_need_one():
 def test_guardian_acts_as_owner_but_never_touches_notes():
     plan = plan_with(guardianships=[court()])
     assert readable_sections(Actor(GUARDIAN), plan, SUMMER) == set(Section) - {Section.NOTES}
-    assert writable_sections(Actor(GUARDIAN), plan, SUMMER) == {Section.ABOUT, Section.GOALS, Section.MESSAGES}
-    assert writable_parts(Actor(GUARDIAN), plan, SUMMER) == {Part.ABOUT, Part.GOAL_WORDING, Part.MESSAGES}
+    assert writable_sections(Actor(GUARDIAN), plan, SUMMER) == {
+        Section.ABOUT, Section.GOALS, Section.MESSAGES, Section.MEETINGS}
+    assert writable_parts(Actor(GUARDIAN), plan, SUMMER) == {
+        Part.ABOUT, Part.GOAL_WORDING, Part.MESSAGES, Part.MEETING_REPLY}
     assert write(GUARDIAN, plan, Part.NOTES) == Decision(False, "notes_private", ActingAs.GUARDIAN)
     for action in CONTENT:
         assert decide(Actor(GUARDIAN), plan, action, Section.NOTES, SUMMER) == Decision(

@@ -47,12 +47,19 @@ class GoalStatus(StrEnum):
 class MeetingKind(StrEnum):
     RESPONSIBILITY_GROUP = "responsibility_group"  # ansvarsgruppemøte
     COLLABORATION = "collaboration"  # samarbeidsmøte
+    OTHER = "other"
 
 
 class InviteeResponse(StrEnum):
     PENDING = "pending"
     ACCEPTED = "accepted"
     DECLINED = "declined"
+    MAYBE = "maybe"
+
+
+class DecisionStatus(StrEnum):
+    OPEN = "open"
+    DONE = "done"
 
 
 class PlanStatus(StrEnum):

@@ -14,7 +14,7 @@ from ipapp.models.people import (
     WebSession,
 )
 from ipapp.models.plan import AboutMe, Contact, Goal, Guardianship, Measure, Plan, PlanCoordinator
-from ipapp.models.meetings import Meeting, MeetingInvitee
+from ipapp.models.meetings import Decision, Meeting, MeetingGoal, MeetingInvitee
 from ipapp.models.messages import Message, MessageRead, MessageThread, OwnerNote
 from ipapp.models.access import (
     AccessGrant,
@@ -35,6 +35,6 @@ __all__ = [
     "AuthChallenge", "SignInAttempt",
     "Consent", "ConsentGrant", "Contact", "Goal", "Guardianship", "Invitation", "Measure",
     "Meeting", "MeetingInvitee", "Message", "MessageRead", "MessageThread", "OwnerNote",
-    "PasskeyCredential", "Person", "Plan", "PlanCoordinator", "PlanMember", "PlanVersion", "PlanVisit",
+    "PasskeyCredential", "Person", "Plan", "PlanCoordinator", "PlanMember", "PlanVersion", "PlanVisit", "MeetingGoal", "Decision",
     "PushSubscription", "ReminderOutbox", "WebSession", "metadata", "utcnow",
 ]

@@ -5,7 +5,9 @@ from pydantic import NaiveDatetime
 from sqlalchemy import CheckConstraint, Text, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
-from ipapp.domain.vocabulary import InviteeResponse, MeetingKind, sql_in
+from datetime import date
+
+from ipapp.domain.vocabulary import DecisionStatus, InviteeResponse, MeetingKind, sql_in
 from ipapp.models.base import utcnow
 
 
@@ -26,6 +28,9 @@ class Meeting(SQLModel, table=True):
     agenda: str = Field(default="", sa_type=Text)  # innkalling
     minutes: str = Field(default="", sa_type=Text)  # referat
     minutes_published_at: NaiveDatetime | None = None
+    cancelled_at: NaiveDatetime | None = None
+    cancel_reason: str = Field(default="", max_length=500)  # the invitees see it
+    version: int = Field(default=1, ge=1)
     created_by_person_id: int | None = Field(default=None, foreign_key="person.id")
     created_at: NaiveDatetime = Field(default_factory=utcnow)
 
@@ -44,4 +49,30 @@ class MeetingInvitee(SQLModel, table=True):
     contact_id: int | None = Field(default=None, foreign_key="contact.id", ondelete="CASCADE")
     person_id: int | None = Field(default=None, foreign_key="person.id")
     response: str = Field(default=InviteeResponse.PENDING.value, max_length=16)
+    comment: str = Field(default="", max_length=500)
     responded_at: NaiveDatetime | None = None
+
+
+class MeetingGoal(SQLModel, table=True):
+    """The goals a meeting concerns."""
+
+    __tablename__ = "meeting_goal"
+
+    meeting_id: int = Field(foreign_key="meeting.id", primary_key=True, ondelete="CASCADE")
+    goal_id: int = Field(foreign_key="goal.id", primary_key=True, ondelete="CASCADE")
+
+
+class Decision(SQLModel, table=True):
+    """A decision in a meeting's minutes: what, who is responsible, by when, for which goal."""
+
+    __table_args__ = (CheckConstraint(f"status IN {sql_in(DecisionStatus)}", name="status"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    meeting_id: int = Field(foreign_key="meeting.id", index=True, ondelete="CASCADE")
+    goal_id: int | None = Field(default=None, foreign_key="goal.id", index=True, ondelete="SET NULL")
+    what: str = Field(min_length=1, max_length=1000)
+    responsible_contact_id: int | None = Field(default=None, foreign_key="contact.id", ondelete="SET NULL")
+    due_on: date | None = None
+    status: str = Field(default=DecisionStatus.OPEN.value, max_length=8)
+    version: int = Field(default=1, ge=1)
+    created_at: NaiveDatetime = Field(default_factory=utcnow)

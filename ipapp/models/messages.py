@@ -28,6 +28,8 @@ class MessageThread(SQLModel, table=True):
     subject: str = Field(min_length=1, max_length=300)
     created_by_person_id: int = Field(foreign_key="person.id")
     created_at: NaiveDatetime = Field(default_factory=utcnow)
+    handled_at: NaiveDatetime | None = None  # the coordinator marked it handled (a new message reopens it)
+    handled_by_person_id: int | None = Field(default=None, foreign_key="person.id")
 
 
 class Message(SQLModel, table=True):

@@ -33,7 +33,7 @@ def _contact(contact) -> rx.Component:
     key = "contact:" + contact.id.to_string()
     return rx.el.div(
         contact_card(contact),
-        history_link("/historikk/kontakt/" + contact.id.to_string()),
+        history_link("/historikk/kontakt/" + contact.id.to_string(), contact.name),
         rx.cond(may_write("contacts"), rx.fragment(
             rx.el.details(
                 rx.el.summary(t("edit.contact_edit")),

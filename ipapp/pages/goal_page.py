@@ -28,8 +28,10 @@ def _select(form_key, name: str, label_key: str, value, static: list, choices=No
     )
 
 
-def history_link(href) -> rx.Component:
-    return link(icon("history"), rx.el.span(t("history.open")), href=href, class_name="action-link")
+def history_link(href, name=None) -> rx.Component:
+    """"Se historikken", with the item's name for screen readers when several are on a page."""
+    hidden = [rx.el.span(": ", name, class_name="visually-hidden")] if name is not None else []
+    return link(icon("history"), rx.el.span(t("history.open")), *hidden, href=href, class_name="action-link")
 
 
 def _wording_form(goal) -> rx.Component:
@@ -85,7 +87,7 @@ def _measure(measure) -> rx.Component:
     return rx.el.div(
         measure_detail(measure),
         rx.cond(measure.ended, rx.el.p(t("edit.measure_is_ended"), class_name="badge")),
-        history_link("/historikk/tiltak/" + measure.id.to_string()),
+        history_link("/historikk/tiltak/" + measure.id.to_string(), measure.name),
         rx.cond(
             may_write("measures"),
             rx.fragment(
@@ -124,6 +126,18 @@ def _new_measure(goal) -> rx.Component:
     )
 
 
+def _decision(decision) -> rx.Component:
+    return rx.el.li(
+        rx.el.p(rx.el.strong(decision.what)),
+        rx.el.p(decision.meeting_title, class_name="detail"),
+        rx.cond(decision.responsible_name != "", rx.el.p(t("decision.responsible"), ": ", decision.responsible_name,
+                                                        class_name="detail")),
+        rx.cond(decision.due != "", rx.el.p(t("decision.due"), ": ", decision.due, class_name="detail")),
+        rx.el.p(decision.status_label, class_name="badge"),
+        class_name="access-row",
+    )
+
+
 def goal_page() -> rx.Component:
     goal = PlanState.goal
     return page_shell(
@@ -146,6 +160,10 @@ def goal_page() -> rx.Component:
                     rx.el.p(t("goal.no_measures"), class_name="muted"),
                 ),
                 rx.cond(may_write("measures"), _new_measure(goal)),
+                rx.cond(goal.decisions.length() > 0, rx.fragment(
+                    rx.el.h2(t("goal.decisions")),
+                    rx.el.ul(rx.foreach(goal.decisions, _decision), class_name="plain-list card"),
+                )),
             ),
         ),
         link(icon("arrow-left"), rx.el.span(t("goal.back")), href="/", class_name="action-link"),

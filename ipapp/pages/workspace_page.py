@@ -2,7 +2,7 @@
 
 import reflex as rx
 
-from ipapp.components.shell import app_header, bottom_nav, status_line
+from ipapp.components.shell import app_header, bottom_nav, icon, link, status_line
 from ipapp.components.text import t
 from ipapp.state.workspace import WorkspaceState
 
@@ -42,6 +42,8 @@ def workspace_page() -> rx.Component:
         rx.el.main(
             rx.el.h1(t("workspace.title"), class_name="page-title"),
             rx.el.p(t("workspace.intro"), class_name="lead"),
+            rx.cond(WorkspaceState.plans.length() > 0, rx.cond(WorkspaceState.plans[0].coordinated, link(
+                icon("inbox"), rx.el.span(t("inbox.open")), href="/innboks", class_name="action-link"))),
             rx.cond(
                 WorkspaceState.loaded,
                 rx.cond(WorkspaceState.plans.length() > 0,

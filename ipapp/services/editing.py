@@ -13,7 +13,7 @@ from sqlmodel import Session, SQLModel
 
 from ipapp import live, policy
 from ipapp.db import transaction
-from ipapp.models import Goal, Measure, utcnow
+from ipapp.models import Decision, Goal, Measure, Meeting, utcnow
 from ipapp.services import audit, versions
 from ipapp.services.plan_access import AccessDenied, PlanContext, load_context
 
@@ -93,6 +93,9 @@ def plan_of(session: Session, row) -> int | None:
     if isinstance(row, Measure):
         goal = session.get(Goal, row.goal_id)
         return goal.plan_id if goal else None
+    if isinstance(row, Decision):
+        meeting = session.get(Meeting, row.meeting_id)
+        return meeting.plan_id if meeting else None
     return getattr(row, "plan_id", None)
 
 

@@ -2,21 +2,23 @@
 the one before, in words). A history is read under its section's rule, like the item itself."""
 
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 
 from sqlmodel import Session, col, select
 
 from ipapp import policy
 from ipapp.i18n import translate
-from ipapp.i18n.dates import format_date, format_when
+from ipapp.i18n.dates import format_date, format_time, format_when, to_oslo
 from ipapp.models import AboutMe, Person
 from ipapp.services import versions
 from ipapp.services.plan_access import AccessDenied, PlanContext, require
 from ipapp.services.plan_status import KIND_ENTITY
 from ipapp.services.views import AboutView
 
-VALUE_LABELS = {("goal", "status"): "goal.status", ("contact", "role"): "contact.role", ("plan", "status"): "plan.status"}
-DATE_FIELDS = {"period_start", "period_end", "next_review_on", "starts_on", "ends_on", "target_date"}
+VALUE_LABELS = {("goal", "status"): "goal.status", ("contact", "role"): "contact.role", ("plan", "status"): "plan.status",
+                ("meeting", "kind"): "meeting.kind", ("decision", "status"): "decision.status"}
+DATE_FIELDS = {"period_start", "period_end", "next_review_on", "starts_on", "ends_on", "target_date", "due_on"}
+MOMENT_FIELDS = {"starts_at", "ends_at", "minutes_published_at", "cancelled_at"}
 
 
 @dataclass
@@ -57,6 +59,9 @@ def shown_value(entity: str, name: str, value, locale: str) -> str:
         return translate(f"{VALUE_LABELS[(entity, name)]}.{value}", locale)
     if name in DATE_FIELDS and isinstance(value, str):
         return format_date(date.fromisoformat(value), locale)
+    if name in MOMENT_FIELDS and isinstance(value, str):
+        local = to_oslo(datetime.fromisoformat(value))
+        return f"{format_date(local.date(), locale)} {format_time(local, locale)}"
     return str(value)
 
 

@@ -45,7 +45,7 @@ def open_overview(person_id: int | None, plan_id: object, locale: str,
         fingerprint, next_change_at = watch_in(ctx)
         keeper = bool(policy.acting_relations(ctx.actor, ctx.facts, ctx.now) & set(KEEPERS))
         missing = missing_for(session, [ctx.plan], {ctx.plan.id: ctx.facts.coordinator_person_id},
-                              oslo_today(ctx.now), locale)[ctx.plan.id] if keeper else []
+                              oslo_today(ctx.now), locale, ctx.now)[ctx.plan.id] if keeper else []
         return OverviewPage(
             overview=overview,
             ending_soon=ending_soon_in(session, ctx, locale) if sharing else [],

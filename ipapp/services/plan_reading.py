@@ -9,14 +9,12 @@ from ipapp import policy
 from ipapp.db import transaction
 from ipapp.domain.vocabulary import Section
 from ipapp.i18n import translate
-from ipapp.i18n.dates import format_date, format_when, oslo_today, to_oslo
+from ipapp.i18n.dates import format_date, oslo_today, to_oslo
 from ipapp.models import (
     AccessGrant,
     Contact,
     Goal,
     Measure,
-    Meeting,
-    MeetingInvitee,
     Message,
     MessageThread,
     Person,
@@ -31,14 +29,14 @@ from ipapp.services.plan_access import (
     load_context,
     require,
 )
+from ipapp.services.meeting_reading import decisions_under_goals, meetings_in, next_meeting_in
+from ipapp.services.message_reading import threads_in
 from ipapp.services.views import (
     AccessView,
     ContactView,
     GoalView,
-    InviteeView,
     MeasureView,
     MeetingView,
-    MessageView,
     OverviewView,
     PlanHeader,
     ThreadView,
@@ -152,40 +150,6 @@ def _goals(session: Session, ctx: PlanContext, locale: str) -> list[GoalView]:
     return _goal_views(session, ctx, list(goals), locale)
 
 
-def _meeting_views(session: Session, meetings: list[Meeting], now: datetime, locale: str) -> list[MeetingView]:
-    """The meetings with their invitees in three queries, however many meetings and invitees."""
-    ids = [m.id for m in meetings]
-    invitees = session.exec(
-        select(MeetingInvitee).where(col(MeetingInvitee.meeting_id).in_(ids)).order_by(col(MeetingInvitee.id))
-    ).all() if ids else []
-    contact_ids = {i.contact_id for i in invitees if i.contact_id}
-    person_ids = {i.person_id for i in invitees if i.person_id and not i.contact_id}
-    contacts = {c.id: c.name for c in session.exec(select(Contact).where(col(Contact.id).in_(contact_ids)))} \
-        if contact_ids else {}
-    people = {p.id: p.full_name for p in session.exec(select(Person).where(col(Person.id).in_(person_ids)))} \
-        if person_ids else {}
-    by_meeting: dict[int, list[InviteeView]] = {}
-    for invitee in invitees:
-        name = contacts.get(invitee.contact_id, "") if invitee.contact_id else people.get(invitee.person_id, "")
-        by_meeting.setdefault(invitee.meeting_id, []).append(
-            InviteeView(name=name, response_label=translate(f"invitee.{invitee.response}", locale))
-        )
-    return [
-        MeetingView(
-            id=meeting.id,
-            title=meeting.title,
-            kind_label=translate(f"meeting.kind.{meeting.kind}", locale),
-            when=format_when(meeting.starts_at, now, locale),
-            place=meeting.location,
-            video_url=meeting.video_url or "",
-            agenda=meeting.agenda,
-            minutes=meeting.minutes if meeting.minutes_published_at else "",
-            invitees=by_meeting.get(meeting.id, []),
-        )
-        for meeting in meetings
-    ]
-
-
 def _threads_awaiting_reply(session: Session, ctx: PlanContext) -> int:
     """Threads whose last message is from the owner's side: the coordinator has yet to answer.
     One query: the messages of the plan's threads, newest last, keeping each thread's last."""
@@ -270,7 +234,6 @@ def read_overview(person_id: int | None, plan_id: object, locale: str) -> Overvi
 
 def overview_in(session: Session, ctx: PlanContext, locale: str) -> OverviewView:
     """read_overview inside the caller's transaction, with the plan already loaded."""
-    now = ctx.now
     header = _header(session, ctx, locale)
     if not header.readable_sections:
         _deny_whole_plan(session, ctx, "overview")
@@ -278,12 +241,7 @@ def overview_in(session: Session, ctx: PlanContext, locale: str) -> OverviewView
     next_meeting = None
     if _readable(ctx, Section.MEETINGS):
         require(session, ctx, policy.Action.READ, Section.MEETINGS, target="next_meeting")
-        upcoming = session.exec(
-            select(Meeting)
-            .where(Meeting.plan_id == ctx.plan.id, Meeting.ends_at > now)
-            .order_by(col(Meeting.starts_at))
-        ).first()
-        next_meeting = _meeting_views(session, [upcoming], now, locale)[0] if upcoming else None
+        next_meeting = next_meeting_in(session, ctx, locale)
     awaiting = 0
     if _readable(ctx, Section.MESSAGES):
         require(session, ctx, policy.Action.READ, Section.MESSAGES, target="awaiting_reply")
@@ -353,7 +311,9 @@ def goal_in(session: Session, ctx: PlanContext, goal_id: object, locale: str) ->
     if goal is None or goal.plan_id != ctx.plan.id:
         raise AccessDenied("no_such_goal")
     require(session, ctx, policy.Action.READ, Section.GOALS, target=f"goal:{goal.id}")
-    return _goal_views(session, ctx, [goal], locale)[0]
+    view = _goal_views(session, ctx, [goal], locale)[0]
+    view.decisions = decisions_under_goals(session, ctx, [goal.id], locale).get(goal.id, [])
+    return view
 
 
 def read_contacts(person_id: int | None, plan_id: object, locale: str) -> list[ContactView]:
@@ -390,62 +350,8 @@ def read_meetings(
     return _in_transaction(person_id, plan_id, meetings_in, locale)
 
 
-def meetings_in(session: Session, ctx: PlanContext, locale: str) -> tuple[list[MeetingView], list[MeetingView]]:
-    now = ctx.now
-    require(session, ctx, policy.Action.READ, Section.MEETINGS, target="meetings")
-    meetings = session.exec(
-        select(Meeting).where(Meeting.plan_id == ctx.plan.id).order_by(col(Meeting.starts_at))
-    ).all()
-    views = _meeting_views(session, list(meetings), now, locale)
-    upcoming = [v for m, v in zip(meetings, views) if m.ends_at > now]
-    past = [v for m, v in zip(meetings, views) if m.ends_at <= now]
-    return upcoming, list(reversed(past))
-
-
 def read_threads(person_id: int | None, plan_id: object, locale: str) -> list[ThreadView]:
     return _in_transaction(person_id, plan_id, threads_in, locale)
-
-
-def threads_in(session: Session, ctx: PlanContext, locale: str) -> list[ThreadView]:
-    """The plan's threads, newest first, with their messages: three queries however many."""
-    require(session, ctx, policy.Action.READ, Section.MESSAGES, target="threads")
-    coordinator = ctx.facts.coordinator_person_id
-    threads = session.exec(
-        select(MessageThread)
-        .where(MessageThread.plan_id == ctx.plan.id)
-        .order_by(col(MessageThread.created_at).desc())
-    ).all()
-    thread_ids = [t.id for t in threads]
-    messages = session.exec(
-        select(Message).where(col(Message.thread_id).in_(thread_ids)).order_by(col(Message.sent_at), col(Message.id))
-    ).all() if thread_ids else []
-    senders = {m.sender_person_id for m in messages}
-    names = {p.id: p.full_name for p in session.exec(select(Person).where(col(Person.id).in_(senders)))} \
-        if senders else {}
-    by_thread: dict[int, list[Message]] = {}
-    for message in messages:
-        by_thread.setdefault(message.thread_id, []).append(message)
-    views = []
-    for thread in threads:
-        in_thread = by_thread.get(thread.id, [])
-        views.append(
-            ThreadView(
-                id=thread.id,
-                subject=thread.subject,
-                awaiting_reply=bool(in_thread) and in_thread[-1].sender_person_id != coordinator,
-                messages=[
-                    MessageView(
-                        id=m.id,
-                        sender_name=names.get(m.sender_person_id, ""),
-                        sent=format_when(m.sent_at, ctx.now, locale),
-                        body=m.body,
-                        from_me=m.sender_person_id == ctx.actor.person_id,
-                    )
-                    for m in in_thread
-                ],
-            )
-        )
-    return views
 
 
 def read_access(person_id: int | None, plan_id: object, locale: str) -> list[AccessView]:

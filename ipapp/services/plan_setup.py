@@ -9,7 +9,7 @@ The screens for this are the unit admin's (a later issue); tests and commands ca
 from dataclasses import dataclass
 from datetime import date
 
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from ipapp.db import transaction
 from ipapp.domain.vocabulary import AccountStatus
@@ -117,3 +117,19 @@ def add_guardian(actor_person_id: int | None, plan_id: int, form: object, *, bas
         session.add(Guardianship(owner_person_id=plan.owner_person_id, guardian_person_id=result.person_id,
                                  basis=basis, valid_from=valid_from, valid_until=valid_until))
         return result
+
+
+def assign_coordinator(actor_person_id: int | None, plan_id: int, coordinator_person_id: int) -> None:
+    """A new coordinator for the plan from now on; the current one's assignment ends (kept as history)."""
+    now = utcnow()
+    with transaction() as session:
+        _require_unit_admin(session, actor_person_id, f"plan:{plan_id}:coordinator")
+        if session.get(Plan, plan_id) is None or session.get(Person, coordinator_person_id) is None:
+            raise AccessDenied("no_such_plan")
+        for current in session.exec(select(PlanCoordinator).where(PlanCoordinator.plan_id == plan_id,
+                                                                  col(PlanCoordinator.assigned_until).is_(None))):
+            current.assigned_until = now
+            session.add(current)
+        session.flush()
+        session.add(PlanCoordinator(plan_id=plan_id, coordinator_person_id=coordinator_person_id,
+                                    assigned_from=now, assigned_by_person_id=actor_person_id))

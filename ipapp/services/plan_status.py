@@ -2,26 +2,31 @@
 ("Endret siden sist"). Both are computed in a fixed number of queries, for one plan or many.
 The caller has asked the policy; lines about a section appear only to its readers."""
 
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
 from sqlmodel import Session, col, select
 
-from ipapp.domain.vocabulary import ContactRole, GoalStatus
+from ipapp.domain.vocabulary import ContactRole, GoalStatus, MeetingKind
 from ipapp.i18n import translate
 from ipapp.i18n.dates import format_date, format_when, to_oslo
-from ipapp.models import AboutMe, Consent, Contact, Goal, Measure, Person, Plan, PlanMember, PlanVisit
+from ipapp.models import AboutMe, Consent, Contact, Goal, Measure, Meeting, Person, Plan, PlanMember, PlanVisit
 from ipapp.services import versions
 from ipapp.services.plan_access import PlanContext
 from ipapp.services.views import ChangeView, MissingView
 
 OPEN_GOALS = (GoalStatus.ACTIVE.value, GoalStatus.PAUSED.value)
 MAX_CHANGES = 20
+GROUP_MEETING_EVERY = timedelta(days=183)  # the usual local rule: the group meets at least twice a year
+# Within one visit the last look is kept to the minute; the next visit may show again what
+# changed in the last minute of this one, never less.
+VISIT_GRANULARITY = timedelta(minutes=1)
 
 
 def missing_for(session: Session, plans: list[Plan], coordinators: dict[int, int | None], today: date,
-                locale: str) -> dict[int, list[MissingView]]:
+                locale: str, now: datetime) -> dict[int, list[MissingView]]:
     """Per plan: no coordinator, the review date passed, an open goal with no service, a service
-    with nobody responsible, no "about me", no signed consent. Four queries for any number."""
+    with nobody responsible, no "about me", no signed consent, a past meeting without minutes, no
+    responsibility-group meeting in the last six months. Five queries for any number."""
     ids = [p.id for p in plans]
     if not ids:
         return {}
@@ -32,6 +37,8 @@ def missing_for(session: Session, plans: list[Plan], coordinators: dict[int, int
                             .order_by(col(Measure.position), col(Measure.id))).all() if goal_ids else []
     written = {a.plan_id for a in session.exec(select(AboutMe).where(col(AboutMe.plan_id).in_(ids)))
                if (a.what_matters or a.resources or a.needs).strip()}
+    meetings = session.exec(select(Meeting).where(col(Meeting.plan_id).in_(ids), col(Meeting.cancelled_at).is_(None),
+                                                  Meeting.starts_at <= now).order_by(col(Meeting.starts_at))).all()
     consented = set(session.exec(select(Consent.plan_id).where(
         col(Consent.plan_id).in_(ids), col(Consent.signed_at).is_not(None), col(Consent.withdrawn_at).is_(None))))
     with_measures: dict[int, list[Measure]] = {}
@@ -51,6 +58,15 @@ def missing_for(session: Session, plans: list[Plan], coordinators: dict[int, int
             say(plan.id, "no_about", "/om-meg")
         if plan.id not in consented:
             say(plan.id, "no_consent", "/samtykke")
+    last_group: dict[int, datetime] = {}
+    for meeting in meetings:
+        if meeting.minutes_published_at is None:
+            say(meeting.plan_id, "meeting_without_minutes", "/moter", meeting=meeting.title)
+        if meeting.kind == MeetingKind.RESPONSIBILITY_GROUP.value:
+            last_group[meeting.plan_id] = meeting.starts_at
+    for plan in plans:
+        if plan.id not in last_group or last_group[plan.id] < now - GROUP_MEETING_EVERY:
+            say(plan.id, "no_recent_group_meeting", "/moter")
     for goal in goals:
         under = with_measures.get(goal.id, [])
         if not under:
@@ -72,6 +88,8 @@ def visit(session: Session, ctx: PlanContext, session_id: int | None) -> datetim
         return None
     if row.session_id != session_id:
         row.previous_seen_at, row.session_id = row.seen_at, session_id
+    elif ctx.now - row.seen_at < VISIT_GRANULARITY:
+        return row.previous_seen_at  # the same visit, a moment ago: no write on every page load
     row.seen_at = ctx.now
     session.add(row)
     return row.previous_seen_at
@@ -116,7 +134,8 @@ def history_href(entity: str, entity_id: int) -> str:
     return f"/historikk/{HISTORY_KIND[entity]}/{entity_id}"
 
 
-HISTORY_KIND = {"goal": "mal", "measure": "tiltak", "contact": "kontakt", "about_me": "om-meg", "plan": "plan"}
+HISTORY_KIND = {"goal": "mal", "measure": "tiltak", "contact": "kontakt", "about_me": "om-meg", "plan": "plan",
+                "meeting": "mote", "decision": "vedtak"}
 KIND_ENTITY = {kind: entity for entity, kind in HISTORY_KIND.items()}
 SECTION_OF_KIND = {kind: versions.ENTITY_SECTION[entity] for kind, entity in KIND_ENTITY.items()}
 

@@ -23,6 +23,9 @@ FIELDS: dict[str, tuple[str, ...]] = {
     "contact": ("role", "name", "title", "organisation", "phone", "email", "position", "person_id"),
     "measure": ("goal_id", "name", "provider", "responsible_contact_id", "responsible_name", "frequency",
                 "starts_on", "ends_on", "owner_contribution", "next_of_kin_contribution", "how", "position"),
+    "meeting": ("kind", "title", "starts_at", "ends_at", "location", "video_url", "agenda", "minutes",
+                "minutes_published_at", "cancelled_at", "cancel_reason"),
+    "decision": ("meeting_id", "goal_id", "what", "responsible_contact_id", "due_on", "status"),
 }
 ENTITY_SECTION = {
     "plan": Section.GOALS,  # the period and review belong with the goals and measures
@@ -30,6 +33,8 @@ ENTITY_SECTION = {
     "goal": Section.GOALS,
     "measure": Section.GOALS,
     "contact": Section.CONTACTS,
+    "meeting": Section.MEETINGS,
+    "decision": Section.MEETINGS,
 }
 # Shown in a history; the rest (positions, ids) are kept for "the plan as it stood" only.
 SHOWN_FIELDS: dict[str, tuple[str, ...]] = {
@@ -39,6 +44,9 @@ SHOWN_FIELDS: dict[str, tuple[str, ...]] = {
     "contact": ("role", "name", "title", "organisation", "phone", "email"),
     "measure": ("name", "provider", "responsible_name", "frequency", "starts_on", "ends_on",
                 "owner_contribution", "next_of_kin_contribution", "how"),
+    "meeting": ("kind", "title", "starts_at", "ends_at", "location", "video_url", "agenda", "minutes",
+                "cancel_reason"),
+    "decision": ("what", "due_on", "status"),
 }
 
 

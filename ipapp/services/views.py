@@ -1,5 +1,7 @@
 """What the read services hand to the screens: plain, display-ready values, nothing more than allowed."""
 
+from ipapp.services.meeting_reading import DecisionView, InviteeView, MeetingView  # noqa: F401  (re-exported)
+
 from dataclasses import dataclass, field
 
 
@@ -35,6 +37,7 @@ class GoalView:
     status: str = "active"
     status_note: str = ""
     version: int = 1
+    decisions: list[DecisionView] = field(default_factory=list)  # from the meetings' minutes (goal page only)
 
 
 @dataclass
@@ -53,22 +56,11 @@ class ContactView:
 
 
 @dataclass
-class InviteeView:
-    name: str
-    response_label: str
+class TextPart:
+    """A piece of a message: text, or a link (href) - the page never renders HTML from a person."""
 
-
-@dataclass
-class MeetingView:
-    id: int
-    title: str
-    kind_label: str
-    when: str
-    place: str
-    video_url: str
-    agenda: str
-    minutes: str
-    invitees: list[InviteeView] = field(default_factory=list)
+    text: str
+    href: str  # "" for plain text
 
 
 @dataclass
@@ -78,6 +70,7 @@ class MessageView:
     sent: str
     body: str
     from_me: bool
+    parts: list[TextPart] = field(default_factory=list)
 
 
 @dataclass
@@ -86,6 +79,8 @@ class ThreadView:
     subject: str
     awaiting_reply: bool
     messages: list[MessageView] = field(default_factory=list)
+    unread: int = 0  # messages this reader has not read
+    handled: bool = False  # the coordinator marked it handled
 
 
 @dataclass

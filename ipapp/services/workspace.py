@@ -41,8 +41,8 @@ class PlanSummary:
     missing: list[MissingView] = field(default_factory=list)
 
 
-def _coordinated(session: Session, person_id: int, now) -> list[Plan]:
-    """The plans she currently coordinates, as the policy sees it."""
+def coordinated_plans(session: Session, person_id: int, now, section: Section = Section.GOALS) -> list[Plan]:
+    """The plans she currently coordinates and may read `section` of, as the policy sees it."""
     plans = session.exec(
         select(Plan).join(PlanCoordinator, col(PlanCoordinator.plan_id) == col(Plan.id))
         .where(PlanCoordinator.coordinator_person_id == person_id, col(PlanCoordinator.assigned_until).is_(None))
@@ -51,7 +51,7 @@ def _coordinated(session: Session, person_id: int, now) -> list[Plan]:
     actor = policy.Actor(person_id)
     return [p for p in plans if policy.decide(
         actor, policy.PlanFacts(p.id, p.owner_person_id, None, person_id, closed=p.status == PlanStatus.CLOSED.value),
-        policy.Action.READ, Section.GOALS, now).allowed]
+        policy.Action.READ, section, now).allowed]
 
 
 def my_plans(person_id: int | None, current_plan_id: int | None, locale: str) -> list[PlanSummary]:
@@ -60,7 +60,7 @@ def my_plans(person_id: int | None, current_plan_id: int | None, locale: str) ->
     now = utcnow()
     today = oslo_today(now)
     with transaction() as session:
-        coordinated = _coordinated(session, person_id, now)
+        coordinated = coordinated_plans(session, person_id, now)
         ids = [p.id for p in coordinated]
         others = [i for i in plans_for_person(session, person_id) if i not in ids]
         other_plans = list(session.exec(select(Plan).where(col(Plan.id).in_(others)))) if others else []
@@ -103,7 +103,7 @@ def _fill_coordinated(session: Session, summaries: list[PlanSummary], plans: lis
             col(AccessGrant.plan_id).in_(ids), col(AccessGrant.revoked_at).is_(None),
             AccessGrant.valid_until > now, AccessGrant.valid_until <= now + ENDING_SOON)):
         ending[plan_id] = ending.get(plan_id, 0) + 1
-    missing = missing_for(session, plans, {p.id: person_id for p in plans}, today, locale)
+    missing = missing_for(session, plans, {p.id: person_id for p in plans}, today, locale, now)
     by_id = {p.id: p for p in plans}
     for summary in summaries:
         plan = by_id[summary.plan_id]

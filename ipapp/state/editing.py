@@ -12,7 +12,7 @@ from dataclasses import dataclass
 import reflex as rx
 
 from ipapp.domain.ids import parse_id
-from ipapp.services import goal_editing, notes, plan_editing, versions
+from ipapp.services import goal_editing, meeting_editing, messaging, notes, plan_editing, versions
 from ipapp.services.editing import EditConflict
 from ipapp.services.forms import FormProblem
 from ipapp.services.history import shown_value
@@ -22,7 +22,8 @@ from ipapp.state.plan import PlanState
 from ipapp.state.session import SessionState
 
 FORM_ENTITY = {"goal": "goal", "goal_status": "goal", "measure": "measure", "contact": "contact",
-               "about": "about_me", "plan": "plan", "note": "owner_note"}
+               "about": "about_me", "plan": "plan", "note": "owner_note", "meeting": "meeting", "cancel": "meeting",
+               "minutes": "meeting"}
 
 
 @dataclass
@@ -35,7 +36,7 @@ class ConflictRow:
 def _version_key(form_key: str) -> str:
     """The PlanState.form_versions key of a form: "goal_status:12" edits "goal:12"."""
     kind, _, rest = form_key.partition(":")
-    return f"goal:{rest}" if kind == "goal_status" else form_key
+    return f"goal:{rest}" if kind == "goal_status" else f"meeting:{rest}" if kind in ("cancel", "minutes") else form_key
 
 
 class EditState(SessionState):
@@ -45,6 +46,7 @@ class EditState(SessionState):
     conflict_form: str = ""  # the form whose save met someone else's change
     conflict_rows: list[ConflictRow] = []
     _conflict_version: int = 0
+    _last_saved: object = None  # what the last meeting save returned (who cannot see the meeting)
 
     @rx.event
     @endpoint("signed_in")
@@ -199,6 +201,97 @@ class EditState(SessionState):
     @endpoint("signed_in", dict)
     async def close_plan(self, form: dict):
         return await self._save("plan", form, plan_editing.close_plan, form, saved="edit.plan_closed")
+
+    # --- meetings -------------------------------------------------------------------------------
+
+    def _say_unseen(self, saved: meeting_editing.MeetingSaved) -> None:
+        """Inviting never shares: say who cannot see the meeting until the owner shares it."""
+        if saved.unseen:
+            self.notice += " " + self._text("edit.meeting_unseen", names=", ".join(saved.unseen))
+
+    @rx.event
+    @endpoint("signed_in", dict)
+    async def schedule_meeting(self, form: dict):
+        result = await self._save("meeting:new", form, self._keep(meeting_editing.schedule), form,
+                                  saved="edit.meeting_scheduled", reset_form=True)
+        self._say_unseen_last()
+        return result
+
+    @rx.event
+    @endpoint("signed_in", dict)
+    async def save_meeting(self, form: dict):
+        meeting_id = parse_id(form.get("meeting_id"))
+        result = await self._save(f"meeting:{meeting_id}", form, self._keep(meeting_editing.update), meeting_id, form)
+        self._say_unseen_last()
+        return result
+
+    def _keep(self, service):
+        """Remember what a meeting service returned (who cannot see it) for the notice."""
+        def call(*args):
+            self._last_saved = service(*args)
+            return self._last_saved
+        self._last_saved = None
+        return call
+
+    def _say_unseen_last(self) -> None:
+        if self._last_saved is not None and not self.problems and not self.refused and not self.conflict_form:
+            self._say_unseen(self._last_saved)
+        self._last_saved = None
+
+    @rx.event
+    @endpoint("signed_in", dict)
+    async def cancel_meeting(self, form: dict):
+        meeting_id = parse_id(form.get("meeting_id"))
+        return await self._save(f"cancel:{meeting_id}", form, meeting_editing.cancel, meeting_id, form,
+                                saved="edit.meeting_cancelled")
+
+    @rx.event
+    @endpoint("signed_in", dict)
+    async def answer_meeting(self, form: dict):
+        meeting_id = parse_id(form.get("meeting_id"))
+        return await self._save(f"answer:{meeting_id}", form, meeting_editing.answer, meeting_id, form,
+                                saved="edit.answer_saved")
+
+    @rx.event
+    @endpoint("signed_in", dict)
+    async def write_minutes(self, form: dict):
+        meeting_id = parse_id(form.get("meeting_id"))
+        return await self._save(f"minutes:{meeting_id}", form, meeting_editing.write_minutes, meeting_id, form,
+                                saved="edit.minutes_published")
+
+    @rx.event
+    @endpoint("signed_in", dict)
+    async def add_decision(self, form: dict):
+        meeting_id = parse_id(form.get("meeting_id"))
+        return await self._save(f"decision:new:{meeting_id}", form, meeting_editing.add_decision, meeting_id, form,
+                                saved="edit.decision_added", reset_form=True)
+
+    @rx.event
+    @endpoint("signed_in", int, str)
+    async def set_decision_status(self, decision_id: int, status: str):
+        return await self._save(f"decision:{decision_id}", {}, meeting_editing.set_decision_status, decision_id,
+                                status, saved="edit.saved")
+
+    # --- messages -------------------------------------------------------------------------------
+
+    @rx.event
+    @endpoint("signed_in", dict)
+    async def start_thread(self, form: dict):
+        return await self._save("thread:new", form, messaging.start_thread, form, saved="edit.message_sent",
+                                reset_form=True)
+
+    @rx.event
+    @endpoint("signed_in", dict)
+    async def reply_thread(self, form: dict):
+        thread_id = parse_id(form.get("thread_id"))
+        return await self._save(f"reply:{thread_id}", form, messaging.reply, thread_id, form,
+                                saved="edit.message_sent", reset_form=True)
+
+    @rx.event
+    @endpoint("signed_in", int, bool)
+    async def mark_handled(self, thread_id: int, handled: bool):
+        return await self._save(f"thread:{thread_id}", {}, messaging.mark_handled, thread_id, handled,
+                                saved="edit.handled" if handled else "edit.reopened")
 
     # --- the owner's notes -------------------------------------------------------------------------
 

@@ -9,7 +9,7 @@ import reflex as rx
 from ipapp import live
 from ipapp.domain.ids import parse_id
 from ipapp.models import utcnow
-from ipapp.services import goal_page, grant_endings, history, notes, overview_page, plan_reading
+from ipapp.services import goal_page, grant_endings, history, meeting_reading, messaging, notes, overview_page, plan_reading
 from ipapp.services.history import HistoryView
 from ipapp.services.notes import NoteView
 from ipapp.services.plan_access import AccessDenied
@@ -69,6 +69,7 @@ class PlanState(SessionState):
     contacts: list[ContactView] = []
     upcoming_meetings: list[MeetingView] = []
     past_meetings: list[MeetingView] = []
+    cancelled_meetings: list[MeetingView] = []
     threads: list[ThreadView] = []
     ending_soon: list[grant_endings.EndingSoon] = []
     renewal_needed: bool = False
@@ -85,6 +86,8 @@ class PlanState(SessionState):
     form_versions: dict[str, int] = {}
     contact_choices: list[list[str]] = []  # the goal page's forms: who can be responsible
     goal_choices: list[list[str]] = []  # and which goal a service can move to
+    invite_choices: list[list[str]] = []  # the meetings page's forms: who can be invited
+    meeting_goal_choices: list[list[str]] = []  # and which goals a meeting concerns ("goal_5", title)
 
     @rx.var
     def writable_parts(self) -> list[str]:
@@ -225,12 +228,15 @@ class PlanState(SessionState):
     @rx.event
     @endpoint("signed_in")
     def load_meetings(self):
-        return self._load_section("meetings", plan_reading.meetings_in)
+        return self._load_section("meetings", meeting_reading.meetings_page_in)
 
     @rx.event
     @endpoint("signed_in")
     def load_threads(self):
-        return self._load_section("threads", plan_reading.threads_in)
+        events = self._load_section("threads", plan_reading.threads_in)
+        if self.threads:  # what she now sees is read (shown as unread this once)
+            messaging.mark_read(self._person_id, self._plan_id)
+        return events
 
     @rx.event
     @endpoint("signed_in")
@@ -253,7 +259,13 @@ class PlanState(SessionState):
         if page.denied is not None:
             self._denied(page.denied)
         if name == "meetings":
-            self.upcoming_meetings, self.past_meetings = page.content or ([], [])
+            content = page.content
+            self.upcoming_meetings, self.past_meetings = (content.upcoming, content.past) if content else ([], [])
+            self.cancelled_meetings = content.cancelled if content else []
+            self.invite_choices = content.invite_choices if content else []
+            self.goal_choices = content.goal_choices if content else []
+            self.meeting_goal_choices = [[f"goal_{g}", title] for g, title in self.goal_choices]
+            self.contact_choices = content.contact_choices if content else []
         elif name == "goal":
             self.goal = page.content.goal if page.content else None
             self.contact_choices = page.content.contact_choices if page.content else []
@@ -265,11 +277,12 @@ class PlanState(SessionState):
         self._remember_versions(goals=[self.goal] if name == "goal" and self.goal else [],
                                 contacts=self.contacts if name == "contacts" else [],
                                 notes=self.notes if name == "notes" else [],
+                                meetings=self.upcoming_meetings + self.past_meetings if name == "meetings" else [],
                                 about=self.about if name == "about" else None)
         self.loaded = True
         return self._finish(f"load_{name}", page.watch)
 
-    def _remember_versions(self, goals=(), contacts=(), notes=(), about=None) -> None:
+    def _remember_versions(self, goals=(), contacts=(), notes=(), about=None, meetings=()) -> None:
         """What each edit form starts from; a reload for someone else's change keeps the old."""
         if self._live_reload:
             self._live_reload = False
@@ -282,6 +295,7 @@ class PlanState(SessionState):
             versions.update({f"measure:{m.id}": m.version for m in goal.measures})
         versions.update({f"contact:{c.id}": c.version for c in contacts})
         versions.update({f"note:{n.id}": n.version for n in notes})
+        versions.update({f"meeting:{m.id}": m.version for m in meetings})
         if about is not None:
             versions["about"] = about.version
         self.form_versions = versions
@@ -363,7 +377,7 @@ class PlanState(SessionState):
 
     def _clear_content(self) -> None:
         self.goals, self.contacts, self.threads, self.access = [], [], [], []
-        self.upcoming_meetings, self.past_meetings = [], []
+        self.upcoming_meetings, self.past_meetings, self.cancelled_meetings = [], [], []
         self.goal, self.next_meeting, self.header = None, None, None
         self.ending_soon, self.changes, self.missing, self.notes = [], [], [], []
         self.participants, self.consent = [], ""
