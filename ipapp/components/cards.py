@@ -66,7 +66,8 @@ def measure_detail(measure) -> rx.Component:
     )
 
 
-def meeting_card(meeting, heading_level: str = "h3", show_minutes: bool = True) -> rx.Component:
+def meeting_card(meeting, heading_level: str = "h3", show_minutes: bool = True,
+                 show_invitees: bool = True) -> rx.Component:
     heading = rx.el.h3 if heading_level == "h3" else rx.el.h2
     return rx.el.article(
         heading(meeting.title),
@@ -93,7 +94,7 @@ def meeting_card(meeting, heading_level: str = "h3", show_minutes: bool = True) 
             ),
         ),
         rx.cond(
-            meeting.invitees.length() > 0,
+            meeting.invitees.length() > 0 if show_invitees else False,
             rx.el.details(
                 rx.el.summary(t("meeting.invitees")),
                 rx.el.ul(

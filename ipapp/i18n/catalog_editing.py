@@ -383,4 +383,7 @@ MESSAGES: dict[str, dict[str, str]] = {
     "history.title.meeting": {"nb": "Møte", "nn": "Møte", "en": "Meeting"},
     "history.title.decision": {"nb": "Vedtak", "nn": "Vedtak", "en": "Decision"},
     "meetings.cancelled": {"nb": "Avlyste møter", "nn": "Avlyste møte", "en": "Cancelled meetings"},
+    "inbox.which_plan": {"nb": "Plan", "nn": "Plan", "en": "Plan"},
+    "inbox.every_plan": {"nb": "Alle planene mine", "nn": "Alle planane mine", "en": "All my plans"},
+    "inbox.filter_apply": {"nb": "Vis", "nn": "Vis", "en": "Show"},
 }

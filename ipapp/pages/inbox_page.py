@@ -47,6 +47,14 @@ def inbox_page() -> rx.Component:
             rx.el.h1(t("inbox.title"), class_name="page-title"),
             rx.el.div(*[_filter(v, k) for v, k in FILTER_KEYS], class_name="button-row", role="group",
                       aria_label=t("inbox.filter")),
+            rx.cond(InboxState.plan_options.length() > 1, rx.el.form(
+                rx.el.label(t("inbox.which_plan"), html_for="inbox-plan"),
+                rx.el.select(rx.el.option(t("inbox.every_plan"), value=""),
+                             rx.foreach(InboxState.plan_options, lambda o: rx.el.option(o[1], value=o[0])),
+                             id="inbox-plan", name="only_plan", class_name="input"),
+                rx.el.button(t("inbox.filter_apply"), type="submit", class_name="button button-secondary"),
+                on_submit=InboxState.filter_plan, reset_on_submit=False, class_name="stack",
+            )),
             rx.el.div(
                 rx.cond(InboxState.notice != "", rx.el.p(InboxState.notice, role="status", class_name="notice")),
                 rx.cond(InboxState.problem != "",

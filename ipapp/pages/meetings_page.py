@@ -26,7 +26,8 @@ def _checkboxes(legend_key: str, choices, checked_keys=None, problem_key=None) -
     return rx.el.fieldset(
         rx.el.legend(t(legend_key)), rx.foreach(choices, box),
         rx.cond(EditState.problems.get(problem_key, "") != "",
-                rx.el.p(EditState.problems.get(problem_key, ""), class_name="field-problem")) if problem_key else rx.fragment(),
+                rx.el.p(EditState.problems.get(problem_key, ""), class_name="field-problem"))
+        if problem_key is not None else rx.fragment(),
     )
 
 
@@ -135,7 +136,7 @@ def _keeper_tools(meeting) -> rx.Component:
 
 def _meeting(meeting) -> rx.Component:
     return rx.el.div(
-        meeting_card(meeting),
+        meeting_card(meeting, show_invitees=False),  # the answers are listed below, with comments
         rx.cond(meeting.cancelled, rx.el.p(rx.el.strong(t("meeting.cancelled")), " ", meeting.cancel_reason,
                                            class_name="notice", role="status")),
         rx.cond(meeting.goal_titles.length() > 0, rx.el.p(

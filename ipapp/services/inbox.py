@@ -80,3 +80,14 @@ def inbox(person_id: int | None, show: str = "waiting", only_plan: int | None = 
     waiting_items = sorted((i for i in items if i[0]), key=lambda i: i[1])
     others = sorted((i for i in items if not i[0]), key=lambda i: i[1], reverse=True)
     return [item for _, _, item in waiting_items + others]
+
+
+def plan_choices(person_id: int | None) -> list[tuple[int, str]]:
+    """The plans she coordinates, as (plan id, owner's name), to filter the inbox by."""
+    if person_id is None:
+        return []
+    with transaction() as session:
+        plans = coordinated_plans(session, person_id, utcnow(), Section.MESSAGES)
+        names = {p.id: p.full_name for p in session.exec(select(Person).where(
+            col(Person.id).in_({p.owner_person_id for p in plans})))} if plans else {}
+        return [(p.id, names.get(p.owner_person_id, "")) for p in plans]

@@ -16,12 +16,17 @@ from ipapp.state.session import SessionState
 class InboxState(SessionState):
     items: list[inbox.InboxItem] = []
     show: str = "waiting"
+    plan_options: list[list[str]] = []  # [place in _plan_ids, owner's name]: filter by plan
+    only_plan: str = ""  # "" for every plan, else a place in _plan_ids
+    _plan_ids: list[int] = []
     loaded: bool = False
     notice: str = ""
     problem: str = ""
 
     def _refresh(self) -> None:
-        self.items = inbox.inbox(self._person_id, self.show, None, self.lang)
+        place = parse_id(self.only_plan)
+        only = self._plan_ids[place] if place is not None and place < len(self._plan_ids) else None
+        self.items = inbox.inbox(self._person_id, self.show, only, self.lang)
         self.loaded = True
 
     @rx.event
@@ -30,8 +35,20 @@ class InboxState(SessionState):
         if (redirect := self._require_person()) is not None:
             return redirect
         self.notice, self.problem = "", ""
+        choices = inbox.plan_choices(self._person_id)
+        self._plan_ids = [plan_id for plan_id, _ in choices]
+        self.plan_options = [[str(i), name] for i, (_, name) in enumerate(choices)]
+        self.only_plan = ""
         self._refresh()
         return self._set_html_lang()
+
+    @rx.event
+    @endpoint("signed_in", dict)
+    def filter_plan(self, form: dict):
+        """One plan (its place in the list made here) or all of them."""
+        choice = form.get("only_plan")
+        self.only_plan = choice if isinstance(choice, str) and parse_id(choice) is not None else ""
+        self._refresh()
 
     @rx.event
     @endpoint("signed_in", str)
