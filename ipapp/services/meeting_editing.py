@@ -97,7 +97,8 @@ def _invite(edit: Edit, meeting: Meeting, values: dict) -> list[str]:
     for key, invitee in existing.items():
         if key not in wanted:
             edit.session.delete(invitee)
-    for person_id, contact_id in wanted - set(existing):
+    # People first, then contacts, each in id order: the list reads the same every time.
+    for person_id, contact_id in sorted(wanted - set(existing), key=lambda k: (k[0] is None, k[0] or 0, k[1] or 0)):
         edit.session.add(MeetingInvitee(meeting_id=meeting.id, person_id=person_id, contact_id=contact_id))
     edit.session.exec(delete(MeetingGoal).where(MeetingGoal.meeting_id == meeting.id))
     edit.session.add_all([MeetingGoal(meeting_id=meeting.id, goal_id=g) for g in values["_goals"]])
