@@ -19,6 +19,7 @@ from ipapp.pages.overview import overview_page
 from ipapp.pages.content_pages import about_page, contacts_page, history_page, notes_page
 from ipapp.pages.goal_page import goal_page
 from ipapp.pages.inbox_page import inbox_page
+from ipapp.pages.substitute_page import substitute_page
 from ipapp.pages.meetings_page import meetings_page
 from ipapp.pages.plan_pages import messages_page
 from ipapp.pages.workspace_page import workspace_page
@@ -35,6 +36,7 @@ from ipapp.state.sign_in import InvitationState, SignInState
 from ipapp.state.editing import EditState
 from ipapp.state.workspace import WorkspaceState
 from ipapp.state.inbox import InboxState
+from ipapp.state.substitutes import SubstituteState
 
 
 def _title(key: str) -> str:
@@ -70,6 +72,8 @@ app.add_page(about_page, route="/om-meg", title=_title("about.title"), on_load=[
 app.add_page(notes_page, route="/notater", title=_title("notes.title"), on_load=[PlanState.load_notes, EditState.forget])
 app.add_page(history_page, route="/historikk/[kind]/[item_id]", title=_title("history.title"),
              on_load=PlanState.load_history)
+app.add_page(substitute_page, route="/vikar", title=_title("substitute.title"),
+             on_load=[PlanState.load_me, SubstituteState.load_substitutes])
 app.add_page(inbox_page, route="/innboks", title=_title("inbox.title"),
              on_load=[PlanState.load_me, InboxState.load_inbox])
 app.add_page(workspace_page, route="/planer", title=_title("workspace.title"),

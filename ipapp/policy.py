@@ -9,7 +9,8 @@ A person's rights on a plan are the union of their relations to it:
                (adds, rewords, reorders goals); manages sharing and consent.
 - guardian:    acts as the owner while the guardianship is acting, except never the owner's notes.
 - coordinator: reads and writes every section except notes (services, responsible people,
-               contacts, meetings, goal status, the plan period); no sharing or consent.
+               contacts, meetings, goal status, the plan period); no sharing or consent. A
+               substitute named for dated period (Oslo dates, inclusive) acts as the coordinator.
 - grantee:     through effective grants only: reads the granted sections, writes only messages
                (if granted). A grant of notes to the coordinator is how the owner shares notes.
 - unit admin:  the flag adds no content rights at all.
@@ -105,6 +106,15 @@ class GuardianshipFacts:
 
 
 @dataclass(frozen=True)
+class SubstituteFacts:
+    """A stand-in for the coordinator while she is away, named by the coordinating unit."""
+
+    person_id: int
+    valid_from: date  # Europe/Oslo, inclusive
+    valid_until: date  # Europe/Oslo, inclusive
+
+
+@dataclass(frozen=True)
 class PlanFacts:
     plan_id: int
     owner_person_id: int
@@ -113,6 +123,7 @@ class PlanFacts:
     guardianships: tuple[GuardianshipFacts, ...] = ()
     grants: tuple[GrantFacts, ...] = ()
     closed: bool = False  # a closed plan: read-only for everyone, its grants give nothing
+    substitutes: tuple[SubstituteFacts, ...] = ()  # act as the coordinator within their dates
 
 
 @dataclass(frozen=True)
@@ -292,7 +303,8 @@ def _standing(actor: Actor, plan: PlanFacts, now: datetime) -> _Standing:
     acting = any(guardian_is_acting(g, plan, today) for g in mine)
     if acting:
         rights[ActingAs.GUARDIAN], parts[ActingAs.GUARDIAN] = _GUARDIAN_RIGHTS, _GUARDIAN_PARTS
-    if plan.coordinator_person_id is not None and person == plan.coordinator_person_id:
+    standing_in = any(s.person_id == person and s.valid_from <= today <= s.valid_until for s in plan.substitutes)
+    if (plan.coordinator_person_id is not None and person == plan.coordinator_person_id) or standing_in:
         rights[ActingAs.COORDINATOR], parts[ActingAs.COORDINATOR] = _COORDINATOR_RIGHTS, _COORDINATOR_PARTS
     granted = _granted_sections(effective_grants(plan, person, now))
     if granted and not plan.closed:  # a closed plan's access has ended
@@ -535,6 +547,8 @@ def next_change_at(plan: PlanFacts, now: datetime) -> datetime | None:
     moments: list[datetime] = []
     for g in plan.grants:
         moments += [_naive_utc(g.valid_from), _naive_utc(g.valid_until)]
+    for substitute in plan.substitutes:
+        moments += [_oslo_midnight(substitute.valid_from), _oslo_midnight(substitute.valid_until + timedelta(days=1))]
     for guardianship in plan.guardianships:
         moments.append(_oslo_midnight(guardianship.valid_from))
         if guardianship.valid_until is not None:

@@ -205,3 +205,31 @@ def test_the_inbox_orders_by_waiting_across_three_plans_and_forgets_plans_handed
     with db.transaction() as session:
         looks = session.exec(select(AuditEvent).where(AuditEvent.target == "inbox")).all()
     assert {e.plan_id for e in looks} == {plan.plan_id, second.plan_id, third.plan_id}
+
+
+def test_a_substitute_has_the_plan_and_the_inbox_for_the_dates_the_unit_admin_gave(plan):
+    colleague = plan_setup.add_coordinator(plan.admin_id, {"given_name": "Vera", "family_name": "Vikar",
+                                                           "email": "vera@kommune.example"}).person_id
+    thread = messaging.start_thread(plan.owner_id, plan.plan_id, {"subject": "Ferie", "body": "Hvem svarer nå?"})
+    assert inbox.inbox(colleague, "all", None, "nb") == []
+    with pytest.raises(AccessDenied):  # only the coordinating unit names a stand-in
+        plan_setup.add_substitute(plan.coordinator_id, plan.plan_id, colleague,
+                                  {"valid_from": _soon(0), "valid_until": _soon(14)})
+    with pytest.raises(FormProblem) as problem:
+        plan_setup.add_substitute(plan.admin_id, plan.plan_id, colleague,
+                                  {"valid_from": _soon(3), "valid_until": _soon(1)})
+    assert problem.value.problems == {"valid_until": "end_before_start"}
+    plan_setup.add_substitute(plan.admin_id, plan.plan_id, colleague, {"valid_from": _soon(0), "valid_until": _soon(14)})
+
+    assert [i.subject for i in inbox.inbox(colleague, "waiting", None, "nb")] == ["Ferie"]
+    messaging.reply(colleague, plan.plan_id, thread, {"body": "Jeg er vikar i to uker."})
+    goal = goal_editing.add_goal(plan.owner_id, plan.plan_id, {"title": "Sommerjobb"})
+    goal_editing.add_measure(colleague, plan.plan_id, goal, {"name": "Jobbsøking", "starts_on": _soon(0)})
+    header = plan_reading.read_header(plan.owner_id, plan.plan_id, "nb")
+    assert header.substitutes and header.substitutes[0].startswith("Vera Vikar, ")
+    [current] = plan_setup.substitutes(plan.admin_id, "nb")
+    assert current.current and current.person_name == "Vera Vikar"
+    plan_setup.end_substitute(plan.admin_id, current.id)  # began today: removed altogether
+    assert inbox.inbox(colleague, "all", None, "nb") == []
+    with pytest.raises(AccessDenied):
+        messaging.reply(colleague, plan.plan_id, thread, {"body": "Enda et svar"})

@@ -26,6 +26,8 @@ from ipapp.policy import (
     PART_SECTION,
     Part,
     PlanFacts,
+    SubstituteFacts,
+    next_change_at,
     decide,
     effective_grants,
     guardian_is_acting,
@@ -175,6 +177,10 @@ def ref_roles(actor: Actor, plan: PlanFacts, now: datetime) -> tuple[set[str], s
         roles.add("guardian")
     if plan.coordinator_person_id is not None and pid == plan.coordinator_person_id:
         roles.add("coordinator")
+    # A substitute coordinator, from the Oslo midnight of the first day to the one after the last.
+    if any(s.person_id == pid and oslo_midnight_utc(s.valid_from) <= now < oslo_midnight_utc(s.valid_until + timedelta(days=1))
+           for s in plan.substitutes):
+        roles.add("coordinator")
     granted = {s for g in plan.grants if g.grantee_person_id == pid and ref_grant_effective(g, now) for s in g.sections}
     return roles, granted
 
@@ -289,7 +295,7 @@ section_sets = st.sampled_from(SECTION_SETS)
 FLAGS = list(itertools.product((True, False), repeat=3))  # (signed, withdrawn, revoked): all 8 combinations
 # (grantee, signed, withdrawn, revoked), mostly the effective combination.
 grantees = st.sampled_from([(p, *f) for p in PEOPLE for f in [(True, False, False)] * 8 + FLAGS])
-small_counts = {n: st.integers(0, n) for n in (3, 4)}
+small_counts = {n: st.integers(0, n) for n in (1, 3, 4)}
 coordinators = st.sampled_from((None, *PEOPLE))
 actor_ids = st.sampled_from((*PEOPLE, STRANGER, None))
 quarter_true = st.sampled_from((False, False, False, True))
@@ -332,6 +338,10 @@ def scenarios(draw):
                 revoked=revoked,
             )
         )
+    substitutes = []
+    for _ in range(draw(small_counts[1])):
+        first = a_day()
+        substitutes.append(SubstituteFacts(draw(people), first, first + timedelta(days=draw(small_counts[3]))))
     birth_offset = draw(birth_offsets)
     birth = None
     if birth_offset is not None:
@@ -344,6 +354,7 @@ def scenarios(draw):
         guardianships=tuple(guardianships),
         grants=tuple(grants),
         closed=draw(closed_plans),
+        substitutes=tuple(substitutes),
     )
     anyone = draw(quarter_true)
     actor = Actor(person_id=draw(actor_ids) if anyone else pick(_related(plan)), is_unit_admin=draw(quarter_true))
@@ -356,7 +367,7 @@ def scenarios(draw):
 
 def _related(plan: PlanFacts) -> list[int | None]:
     """The people related to the plan: actors are mostly drawn from them, so relations overlap often."""
-    related = [plan.owner_person_id, plan.coordinator_person_id]
+    related = [plan.owner_person_id, plan.coordinator_person_id, *(s.person_id for s in plan.substitutes)]
     return related + [g.guardian_person_id for g in plan.guardianships] + [g.grantee_person_id for g in plan.grants]
 
 
@@ -372,6 +383,9 @@ def _boundaries(plan: PlanFacts, anchor: date) -> list[datetime]:
             points += [oslo_time_utc(g.valid_until, 23, 30), oslo_midnight_utc(g.valid_until + timedelta(days=1))]
     if plan.owner_birth_date is not None:
         points.append(oslo_midnight_utc(sixteenth_birthday(plan.owner_birth_date)))
+    for s in plan.substitutes:
+        points += [oslo_midnight_utc(s.valid_from), oslo_time_utc(s.valid_until, 23, 30),
+                   oslo_midnight_utc(s.valid_until + timedelta(days=1))]
     return points
 
 
@@ -871,3 +885,18 @@ def test_aware_now_is_the_same_instant_as_naive_utc():
         Actor(GUARDIAN), plan, Action.READ, Section.ABOUT, naive
     )
     assert not can(GUARDIAN, plan, Action.READ, Section.ABOUT, aware)
+
+
+def test_a_substitute_acts_as_the_coordinator_only_within_the_dates_in_oslo():
+    away = SubstituteFacts(DELEGATE, date(2024, 7, 1), date(2024, 7, 14))
+    plan = plan_with(grants=[], coordinator=COORDINATOR)
+    plan = PlanFacts(plan.plan_id, plan.owner_person_id, plan.owner_birth_date, COORDINATOR, substitutes=(away,))
+    first_morning = oslo_midnight_utc(date(2024, 7, 1))
+    assert write(DELEGATE, plan, Part.MEASURES, first_morning) == Decision(True, "coordinator", ActingAs.COORDINATOR)
+    assert write(DELEGATE, plan, Part.MEASURES, first_morning - TICK).allowed is False
+    last_evening = oslo_time_utc(date(2024, 7, 14), 23, 59)
+    assert write(DELEGATE, plan, Part.MESSAGE_HANDLING, last_evening).allowed
+    assert not write(DELEGATE, plan, Part.MESSAGES, oslo_midnight_utc(date(2024, 7, 15))).allowed
+    assert write(COORDINATOR, plan, Part.MEASURES, first_morning).allowed  # the coordinator still is one
+    assert next_change_at(plan, first_morning - timedelta(hours=5)) == first_morning
+    assert not write(DELEGATE, plan, Part.NOTES, first_morning).allowed  # never the owner's notes

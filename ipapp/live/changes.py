@@ -8,6 +8,7 @@ from ipapp.live import after_commit, person_topic, plan_topic
 from ipapp.models import (
     AccessGrant,
     Consent,
+    CoordinatorSubstitute,
     Guardianship,
     Plan,
     PlanCoordinator,
@@ -20,7 +21,7 @@ CHANGED = {"kind": "access"}
 def _topics(row: object) -> list[str]:
     if isinstance(row, Plan) and row.id is not None:
         return [plan_topic(row.id)]
-    if isinstance(row, (AccessGrant, Consent, PlanMember, PlanCoordinator)):
+    if isinstance(row, (AccessGrant, Consent, PlanMember, PlanCoordinator, CoordinatorSubstitute)):
         return [plan_topic(row.plan_id)]
     if isinstance(row, Guardianship):
         return [person_topic(row.guardian_person_id)]

@@ -13,7 +13,16 @@ from ipapp.models.people import (
     SignInAttempt,
     WebSession,
 )
-from ipapp.models.plan import AboutMe, Contact, Goal, Guardianship, Measure, Plan, PlanCoordinator
+from ipapp.models.plan import (
+    AboutMe,
+    Contact,
+    CoordinatorSubstitute,
+    Goal,
+    Guardianship,
+    Measure,
+    Plan,
+    PlanCoordinator,
+)
 from ipapp.models.meetings import Decision, Meeting, MeetingGoal, MeetingInvitee
 from ipapp.models.messages import Message, MessageRead, MessageThread, OwnerNote
 from ipapp.models.access import (
@@ -33,7 +42,7 @@ metadata = SQLModel.metadata
 __all__ = [
     "AboutMe", "AccessGrant", "AccessGrantSection", "Account", "AuditAnchor", "AuditEvent",
     "AuthChallenge", "SignInAttempt",
-    "Consent", "ConsentGrant", "Contact", "Goal", "Guardianship", "Invitation", "Measure",
+    "Consent", "ConsentGrant", "Contact", "CoordinatorSubstitute", "Goal", "Guardianship", "Invitation", "Measure",
     "Meeting", "MeetingInvitee", "Message", "MessageRead", "MessageThread", "OwnerNote",
     "PasskeyCredential", "Person", "Plan", "PlanCoordinator", "PlanMember", "PlanVersion", "PlanVisit", "MeetingGoal", "Decision",
     "PushSubscription", "ReminderOutbox", "WebSession", "metadata", "utcnow",

@@ -52,6 +52,22 @@ class PlanCoordinator(SQLModel, table=True):
     assigned_by_person_id: int | None = Field(default=None, foreign_key="person.id")
 
 
+class CoordinatorSubstitute(SQLModel, table=True):
+    """Someone who acts as the plan's coordinator for a dated period (the coordinator is away),
+    named by the coordinating unit. Europe/Oslo dates, both inclusive."""
+
+    __tablename__ = "coordinator_substitute"
+    __table_args__ = (CheckConstraint("valid_until >= valid_from", name="period"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    plan_id: int = Field(foreign_key="plan.id", index=True, ondelete="CASCADE")
+    person_id: int = Field(foreign_key="person.id", index=True)
+    valid_from: date
+    valid_until: date
+    granted_by_person_id: int | None = Field(default=None, foreign_key="person.id")
+    created_at: NaiveDatetime = Field(default_factory=utcnow)
+
+
 class Guardianship(SQLModel, table=True):
     """A guardian acts for the owner within these dates (the owner's private notes excepted)."""
 

@@ -87,6 +87,10 @@ def me_page() -> rx.Component:
             MeState.may_invite,
             link(icon("user-plus"), rx.el.span(t("invite.open")), href="/inviter", class_name="action-link"),
         ),
+        rx.cond(
+            MeState.may_name_substitutes,
+            link(icon("user-round-cog"), rx.el.span(t("substitute.open")), href="/vikar", class_name="action-link"),
+        ),
         _passkeys_section(),
         rx.el.fieldset(
             rx.el.legend(t("me.language")),

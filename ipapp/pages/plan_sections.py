@@ -119,6 +119,10 @@ def plan_section() -> rx.Component:
         rx.el.dl(
             rx.el.dt(t("overview.coordinator")),
             rx.el.dd(rx.cond(header.coordinator_name != "", header.coordinator_name, t("overview.no_coordinator"))),
+            rx.cond(header.substitutes.length() > 0, rx.fragment(
+                rx.el.dt(t("overview.substitute")),
+                rx.el.dd(rx.el.ul(rx.foreach(header.substitutes, lambda line: rx.el.li(line)),
+                                  class_name="missing-list")))),
             rx.el.dt(t("overview.period")), rx.el.dd(header.period),
             rx.cond(PlanState.participants.length() > 0, rx.fragment(
                 rx.el.dt(t("overview.participants")),

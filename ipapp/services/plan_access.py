@@ -17,6 +17,7 @@ from ipapp.models import (
     Account,
     Consent,
     ConsentGrant,
+    CoordinatorSubstitute,
     Guardianship,
     Person,
     Plan,
@@ -117,6 +118,10 @@ def plan_facts(session: Session, plan: Plan) -> policy.PlanFacts:
         ),
         grants=_grant_facts(session, plan.id),
         closed=plan.status == PlanStatus.CLOSED.value,
+        substitutes=tuple(
+            policy.SubstituteFacts(s.person_id, s.valid_from, s.valid_until)
+            for s in session.exec(select(CoordinatorSubstitute).where(CoordinatorSubstitute.plan_id == plan.id))
+        ),
     )
 
 
@@ -207,8 +212,11 @@ def plans_for_person(session: Session, person_id: int) -> list[int]:
     granted = session.exec(
         select(AccessGrant.plan_id).where(AccessGrant.grantee_person_id == person_id)
     ).all()
+    standing_in = session.exec(
+        select(CoordinatorSubstitute.plan_id).where(CoordinatorSubstitute.person_id == person_id)
+    ).all()
     ordered: list[int] = []
-    for plan_id in [*own, *guarded, *coordinated, *member, *granted]:
+    for plan_id in [*own, *guarded, *coordinated, *standing_in, *member, *granted]:
         if plan_id not in ordered:
             ordered.append(plan_id)
     return ordered

@@ -59,7 +59,13 @@ def _header(session: Session, ctx: PlanContext, locale: str = "nb") -> PlanHeade
     start = format_date(plan.period_start, locale)
     period = (translate("plan.period_range", locale, start=start, end=format_date(plan.period_end, locale))
               if plan.period_end else translate("plan.period_open", locale, start=start))
+    today = oslo_today(ctx.now)
+    standing_in = [s for s in ctx.facts.substitutes if s.valid_until >= today]
+    stand_in_names = {p.id: p.full_name for p in session.exec(select(Person).where(
+        col(Person.id).in_({s.person_id for s in standing_in})))} if standing_in else {}
     return PlanHeader(
+        substitutes=[f"{stand_in_names.get(s.person_id, '')}, {format_date(s.valid_from, locale)} – "
+                     f"{format_date(s.valid_until, locale)}" for s in sorted(standing_in, key=lambda s: s.valid_from)],
         plan_id=plan.id,
         owner_name=owner.full_name,
         owner_given_name=owner.given_name,

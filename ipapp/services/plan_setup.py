@@ -13,7 +13,7 @@ from sqlmodel import Session, col, select
 
 from ipapp.db import transaction
 from ipapp.domain.vocabulary import AccountStatus
-from ipapp.models import Account, Guardianship, Person, Plan, PlanCoordinator, utcnow
+from ipapp.models import Account, CoordinatorSubstitute, Guardianship, Person, Plan, PlanCoordinator, utcnow
 from ipapp.services import audit, invitations, versions
 from ipapp.services.invitations import NewInvitation, check_new_person
 from ipapp.services.plan_access import AccessDenied, actor_for
@@ -133,3 +133,90 @@ def assign_coordinator(actor_person_id: int | None, plan_id: int, coordinator_pe
         session.flush()
         session.add(PlanCoordinator(plan_id=plan_id, coordinator_person_id=coordinator_person_id,
                                     assigned_from=now, assigned_by_person_id=actor_person_id))
+
+
+# --- a substitute coordinator -------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class SubstituteView:
+    id: int
+    plan_owner: str
+    person_name: str
+    period: str  # "1. juli 2027 – 14. juli 2027"
+    current: bool  # today is within it
+
+
+def substitute_choices(actor_person_id: int | None) -> tuple[list[tuple[int, str]], list[tuple[int, str]]]:
+    """For the unit admin's form: every plan (by its owner's name) and everyone who coordinates or
+    has coordinated a plan (a stand-in is a colleague)."""
+    with transaction() as session:
+        if not actor_for(session, actor_person_id).is_unit_admin:
+            return [], []
+        plans = session.exec(select(Plan, Person).join(Person, col(Person.id) == col(Plan.owner_person_id))
+                             .where(Plan.status == "active").order_by(col(Plan.id))).all()
+        colleagues = session.exec(select(Person).where(col(Person.id).in_(
+            select(PlanCoordinator.coordinator_person_id))).order_by(col(Person.family_name), col(Person.id))).all()
+        return ([(plan.id, owner.full_name) for plan, owner in plans],
+                [(p.id, p.full_name) for p in colleagues])
+
+
+def add_substitute(actor_person_id: int | None, plan_id: int, person_id: int, raw: object) -> int:
+    """`person_id` stands in as the plan's coordinator from one Oslo date to another (both kept)."""
+    from ipapp.i18n.dates import oslo_today
+    from ipapp.services.forms import Form
+
+    form = Form(raw)
+    with transaction() as session:
+        _require_unit_admin(session, actor_person_id, f"plan:{plan_id}:substitute")
+        first, last = form.day("valid_from", required=True), form.day("valid_until", required=True)
+        if first and last and last < first:
+            form.problem("valid_until", "end_before_start")
+        if last and last < oslo_today(utcnow()):
+            form.problem("valid_until", "in_the_past")
+        if session.get(Plan, plan_id) is None or session.get(Person, person_id) is None:
+            form.problem("person", "choose_one")
+        form.done()
+        row = CoordinatorSubstitute(plan_id=plan_id, person_id=person_id, valid_from=first, valid_until=last,
+                                    granted_by_person_id=actor_person_id)
+        session.add(row)
+        session.flush()
+        audit.record(session, actor_person_id=actor_person_id, actor_role="unit_admin", plan_id=plan_id,
+                     action="set_up", section=None, allowed=True, reason="unit_admin", target=f"substitute:{row.id}")
+        return row.id
+
+
+def end_substitute(actor_person_id: int | None, substitute_id: int) -> None:
+    """From today on the stand-in no longer acts (one that had not begun is removed)."""
+    from datetime import timedelta
+
+    from ipapp.i18n.dates import oslo_today
+
+    with transaction() as session:
+        row = session.get(CoordinatorSubstitute, substitute_id)
+        _require_unit_admin(session, actor_person_id, f"substitute:{substitute_id}:end")
+        if row is None:
+            raise AccessDenied("no_such_item")
+        today = oslo_today(utcnow())
+        if row.valid_from >= today:
+            session.delete(row)
+        else:
+            row.valid_until = min(row.valid_until, today - timedelta(days=1))
+            session.add(row)
+
+
+def substitutes(actor_person_id: int | None, locale: str = "nb") -> list[SubstituteView]:
+    from ipapp.i18n.dates import format_date, oslo_today
+
+    with transaction() as session:
+        if not actor_for(session, actor_person_id).is_unit_admin:
+            return []
+        today = oslo_today(utcnow())
+        rows = session.exec(select(CoordinatorSubstitute).where(CoordinatorSubstitute.valid_until >= today)
+                            .order_by(col(CoordinatorSubstitute.valid_from))).all()
+        plans = {p.id: p for p in session.exec(select(Plan).where(col(Plan.id).in_({r.plan_id for r in rows})))}
+        names = {p.id: p.full_name for p in session.exec(select(Person).where(col(Person.id).in_(
+            {r.person_id for r in rows} | {p.owner_person_id for p in plans.values()})))}
+        return [SubstituteView(r.id, names.get(plans[r.plan_id].owner_person_id, ""), names.get(r.person_id, ""),
+                               f"{format_date(r.valid_from, locale)} – {format_date(r.valid_until, locale)}",
+                               r.valid_from <= today <= r.valid_until) for r in rows]

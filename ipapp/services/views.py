@@ -117,6 +117,7 @@ class PlanHeader:
     period_end: str = ""
     next_review_on: str = ""
     plan_version: int = 1
+    substitutes: list[str] = field(default_factory=list)  # "Name, 1. juli – 14. juli 2027": stand-ins now or soon
 
 
 @dataclass

@@ -17,7 +17,17 @@ from ipapp.db import transaction
 from ipapp.domain.vocabulary import PlanStatus, Section
 from ipapp.i18n import translate
 from ipapp.i18n.dates import days_until, format_date, format_when, oslo_today
-from ipapp.models import AccessGrant, Meeting, Message, MessageThread, Person, Plan, PlanCoordinator, utcnow
+from ipapp.models import (
+    AccessGrant,
+    CoordinatorSubstitute,
+    Meeting,
+    Message,
+    MessageThread,
+    Person,
+    Plan,
+    PlanCoordinator,
+    utcnow,
+)
 from ipapp.services import audit
 from ipapp.services.plan_access import plans_for_person
 from ipapp.services.plan_status import missing_for
@@ -48,9 +58,21 @@ def coordinated_plans(session: Session, person_id: int, now, section: Section = 
         .where(PlanCoordinator.coordinator_person_id == person_id, col(PlanCoordinator.assigned_until).is_(None))
         .order_by(col(Plan.id))
     ).all()
+    standing_in = session.exec(
+        select(CoordinatorSubstitute, Plan).join(Plan, col(Plan.id) == col(CoordinatorSubstitute.plan_id))
+        .where(CoordinatorSubstitute.person_id == person_id)).all()
+    substitutes: dict[int, list[policy.SubstituteFacts]] = {}
+    for row, plan in standing_in:
+        substitutes.setdefault(plan.id, []).append(policy.SubstituteFacts(person_id, row.valid_from, row.valid_until))
+    by_id = {p.id: p for p in plans} | {plan.id: plan for _, plan in standing_in}
     actor = policy.Actor(person_id)
-    return [p for p in plans if policy.decide(
-        actor, policy.PlanFacts(p.id, p.owner_person_id, None, person_id, closed=p.status == PlanStatus.CLOSED.value),
+    # The facts that decide a coordinator's (or her stand-in's) standing: grants and guardianships
+    # give a coordinator nothing more.
+    return [p for _, p in sorted(by_id.items()) if policy.decide(
+        actor, policy.PlanFacts(p.id, p.owner_person_id, None,
+                                person_id if p.id in {q.id for q in plans} else None,
+                                closed=p.status == PlanStatus.CLOSED.value,
+                                substitutes=tuple(substitutes.get(p.id, ()))),
         policy.Action.READ, section, now).allowed]
 
 

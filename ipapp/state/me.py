@@ -9,7 +9,7 @@ from ipapp.auth import passkeys
 from ipapp.domain.ids import parse_id
 from ipapp.i18n.dates import format_when
 from ipapp.models import utcnow
-from ipapp.services import accounts, invitations
+from ipapp.services import accounts, invitations, plan_setup
 from ipapp.state.endpoints import endpoint
 from ipapp.state.session import SessionState
 
@@ -25,6 +25,7 @@ class PasskeyRow:
 class MeState(SessionState):
     passkeys: list[PasskeyRow] = []
     may_invite: bool = False
+    may_name_substitutes: bool = False  # the coordinating unit
     register_script: str = ""
     busy: bool = False
     notice: str = ""
@@ -56,6 +57,7 @@ class MeState(SessionState):
     def load_passkeys(self):
         self.notice, self.problem = "", ""
         self.may_invite = bool(invitations.plans_to_invite_to(self._person_id))
+        self.may_name_substitutes = bool(plan_setup.substitute_choices(self._person_id)[0])
         self._refresh()
         self._prepare_registration()
 

@@ -16,7 +16,7 @@ from sqlalchemy import update
 from ipapp import db
 from ipapp.i18n.dates import oslo_today
 from ipapp.models import Meeting, utcnow
-from ipapp.services import consents, goal_editing, grants, invitations, plan_editing
+from ipapp.services import consents, goal_editing, grants, invitations, plan_editing, plan_setup
 
 pytestmark = pytest.mark.browser
 
@@ -29,8 +29,17 @@ def _active(invitation, app_url: str) -> SoftAuthenticator:
 
 @pytest.fixture
 def loop(app_database, app_url):
+    return _loop("Loop", app_url)
+
+
+@pytest.fixture
+def standing_in(app_database, app_url):
+    return _loop("Sub", app_url)
+
+
+def _loop(tag: str, app_url: str):
     """Maja's plan: her goal, a housing officer, her mother granted meetings (Maja signed)."""
-    plan = make_plan("Loop")
+    plan = make_plan(tag)
     owner_phone = _active(plan.invitations["owner"], app_url)
     _active(plan.invitations["next_of_kin"], app_url)
     _active(plan.invitations["coordinator"], app_url)
@@ -168,3 +177,32 @@ def test_the_meeting_loop_and_the_inbox(loop, app_url, phone_context, assert_acc
         owner.get_by_role("link", name=re.compile("Legg til i kalender")).first.click()
     event = Calendar.from_ical(open(download.value.path(), "rb").read()).walk("VEVENT")[0]
     assert "Ansvarsgruppemøte om bolig" in str(event["summary"])
+
+
+def test_the_unit_admin_names_a_substitute_whom_the_owner_sees(standing_in, app_url, phone_context,
+                                                               assert_accessible):
+    plan, _ = standing_in
+    colleague = plan_setup.add_coordinator(plan.admin_id, {"given_name": "Vera", "family_name": "VikarLoop",
+                                                           "email": "vera.loop@kommune.example"}).person_id
+    # A colleague who coordinates another plan can stand in.
+    other = make_plan("LoopOther")
+    plan_setup.assign_coordinator(plan.admin_id, other.plan_id, colleague)
+    admin = _signed_in(phone_context, app_url, plan.admin_id)
+    admin.goto(f"{app_url}/meg")
+    admin.get_by_role("link", name="Vikar for koordinator").click()
+    expect(admin.get_by_role("heading", level=1, name="Vikar for koordinator")).to_be_visible()
+    admin.get_by_label("Planen til").select_option(label="Maja EierSub")
+    admin.get_by_label("Vikar").select_option(label="Vera VikarLoop")
+    admin.get_by_label("Fra og med").fill(oslo_today(utcnow()).isoformat())
+    admin.get_by_label("Til og med").fill((oslo_today(utcnow()) - timedelta(days=1)).isoformat())
+    admin.get_by_role("button", name="Gi vikaren planen").click()
+    expect(admin.get_by_text("Sluttdatoen kan ikke være før startdatoen.")).to_be_visible()
+    admin.get_by_label("Til og med").fill((oslo_today(utcnow()) + timedelta(days=14)).isoformat())
+    admin.get_by_role("button", name="Gi vikaren planen").click()
+    expect(admin.locator("#substitute-result")).to_contain_text("Vikaren har planen i perioden.")
+    expect(admin.locator("main li", has_text="Vera VikarLoop")).to_be_visible()
+    assert_accessible(admin, "loop-substitute")
+
+    owner = _signed_in(phone_context, app_url, plan.owner_id)
+    owner.goto(f"{app_url}/")
+    expect(owner.locator("#plan-period")).to_contain_text("Vera VikarLoop")
