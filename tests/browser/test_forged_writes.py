@@ -12,8 +12,8 @@ from soft_authenticator import SoftAuthenticator
 from sqlmodel import col, func, select
 
 from ipapp import db
-from ipapp.models import AuditEvent, Goal, OwnerNote, Person, Plan, PlanVersion, utcnow
-from ipapp.services import consents, goal_editing, grants, invitations, plan_editing
+from ipapp.models import AuditEvent, Goal, Message, OwnerNote, Person, Plan, PlanVersion, utcnow
+from ipapp.services import consents, goal_editing, grants, invitations, messaging, plan_editing
 
 pytestmark = pytest.mark.browser
 EDIT_STATE = f"{SESSION_STATE}.ipapp___state___editing____edit_state"
@@ -35,6 +35,11 @@ def _written() -> tuple:
         return (tuple(session.exec(select(Goal.id, Goal.title, Goal.version).order_by(Goal.id))),
                 session.exec(select(func.count()).select_from(OwnerNote)).one(),
                 session.exec(select(func.count()).select_from(PlanVersion)).one())
+
+
+def _messages() -> int:
+    with db.transaction() as session:
+        return session.exec(select(func.count()).select_from(Message)).one()
 
 
 def _denials(person_id: int) -> list[tuple[str, str]]:
@@ -90,6 +95,17 @@ def test_forged_writes_change_nothing_and_are_audited_as_denials(app_url, app_da
     assert ("read_only", f"goal:{foreign_goal}") in _denials(next_of_kin)
     assert ("notes_private", "note:new") in _denials(guardian)
     assert demo_goal is not None
+
+    # Messages: the next of kin (granted goals, not messages) replies to the plan's thread and
+    # starts one of her own; neither is written, both are denials.
+    thread = messaging.start_thread(other.owner_id, other.plan_id, {"subject": "Spørsmål", "body": "Hei"})
+    messages_before = _messages()
+    _send(app_url, next_of_kin, "reply_thread", {"form": {"thread_id": str(thread), "body": "Forfalsket svar"}},
+          "/meldinger")
+    _send(app_url, next_of_kin, "start_thread", {"form": {"subject": "Ny", "body": "Forfalsket"}}, "/meldinger")
+    assert _messages() == messages_before
+    assert ("section_not_granted", f"thread:{thread}") in _denials(next_of_kin)
+    assert ("section_not_granted", "thread:new") in _denials(next_of_kin)
 
     # A closed plan: even its coordinator changes nothing, and her attempt is on record.
     plan_editing.close_plan(other.coordinator_id, other.plan_id, {"version": "1"})
