@@ -4,16 +4,15 @@ shown side by side, and a confirmation that asks once, plainly."""
 
 import reflex as rx
 
+from ipapp.components.shell import icon, link
 from ipapp.components.text import t
 from ipapp.state.editing import EditState
 from ipapp.state.plan import PlanState
 
 
 def dom_id(form_key) -> object:
-    """The element id of a form (form_key may be a Var): "goal:12" -> "form-goal-12"."""
-    if isinstance(form_key, str):
-        return "form-" + form_key.replace(":", "-")
-    return "form-" + form_key.replace(":", "-")  # a string Var: same rule in the browser
+    """The element id of a form: "goal:12" -> "form-goal-12" (a string Var: the same in the browser)."""
+    return "form-" + form_key.replace(":", "-")
 
 
 def _problem_key(form_key, name: str):
@@ -21,9 +20,9 @@ def _problem_key(form_key, name: str):
 
 
 def field(form_key, name: str, label_key: str, *, value="", kind: str = "text", rows: int = 0,
-          required: bool = False, max_length: int | None = None, options=None, hint_key: str = "") -> rx.Component:
-    """One field. `options`: a list Var of (value, label) pairs for a select. The field keeps what
-    was typed: it is uncontrolled (default_value), so a refused save loses nothing."""
+          required: bool = False, max_length: int | None = None, hint_key: str = "") -> rx.Component:
+    """One field (a select is choice_field). It keeps what was typed: it is uncontrolled
+    (default_value), so a refused save loses nothing."""
     field_id = dom_id(form_key) + "-" + name
     problem = EditState.problems.get(_problem_key(form_key, name), "")
     error_id = field_id + "-problem"
@@ -31,10 +30,7 @@ def field(form_key, name: str, label_key: str, *, value="", kind: str = "text", 
                   aria_describedby=rx.cond(problem != "", error_id, ""), required=required)
     if max_length:
         common["max_length"] = max_length
-    if options is not None:
-        control = rx.el.select(rx.foreach(options, lambda o: rx.el.option(o[1], value=o[0])),
-                               default_value=value, **common)
-    elif rows:
+    if rows:
         control = rx.el.textarea(default_value=value, rows=rows, **common)
     else:
         control = rx.el.input(type=kind, default_value=value, **common)
@@ -45,6 +41,28 @@ def field(form_key, name: str, label_key: str, *, value="", kind: str = "text", 
         rx.cond(problem != "", rx.el.p(problem, id=error_id, class_name="field-problem")),
         class_name="field",
     )
+
+
+def choice_field(form_key, name: str, label_key: str, value, static: list, choices=None) -> rx.Component:
+    """A select with fixed options (value, catalog key) and/or options from the state."""
+    field_id = dom_id(form_key) + "-" + name
+    return rx.el.div(
+        rx.el.label(t(label_key), html_for=field_id),
+        rx.el.select(
+            *[rx.el.option(t(key), value=v) for v, key in static],
+            *([rx.foreach(choices, lambda c: rx.el.option(c[1], value=c[0]))] if choices is not None else []),
+            id=field_id, name=name, default_value=value, class_name="input",
+        ),
+        rx.cond(EditState.problems.get(form_key + "." + name, "") != "",
+                rx.el.p(EditState.problems.get(form_key + "." + name, ""), class_name="field-problem")),
+        class_name="field",
+    )
+
+
+def history_link(href, name=None) -> rx.Component:
+    """"Se historikken", with the item's name for screen readers when several are on a page."""
+    hidden = [rx.el.span(": ", name, class_name="visually-hidden")] if name is not None else []
+    return link(icon("history"), rx.el.span(t("history.open")), *hidden, href=href, class_name="action-link")
 
 
 def hidden(name: str, value) -> rx.Component:

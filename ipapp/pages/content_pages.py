@@ -4,11 +4,20 @@
 import reflex as rx
 
 from ipapp.components.cards import contact_card
-from ipapp.components.forms import confirm, edit_form, edit_result, field, hidden, may_write, version_field
+from ipapp.components.forms import (
+    choice_field,
+    confirm,
+    edit_form,
+    edit_result,
+    field,
+    hidden,
+    history_link,
+    may_write,
+    version_field,
+)
 from ipapp.components.shell import icon, link, page_shell
 from ipapp.components.text import t
 from ipapp.domain.vocabulary import ContactRole
-from ipapp.pages.goal_page import _select, history_link
 from ipapp.state.editing import EditState
 from ipapp.state.plan import PlanState
 
@@ -20,7 +29,7 @@ def _contact_fields(key, contact=None) -> list[rx.Component]:
         return getattr(contact, name) if contact is not None else ""
 
     return [
-        _select(key, "role", "field.contact.role", value("role") if contact is not None else "provider", ROLES),
+        choice_field(key, "role", "field.contact.role", value("role") if contact is not None else "provider", ROLES),
         field(key, "name", "field.contact.name", value=value("name"), required=True, max_length=200),
         field(key, "title", "field.contact.title", value=value("title")),
         field(key, "organisation", "field.contact.organisation", value=value("organisation")),

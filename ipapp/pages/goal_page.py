@@ -4,34 +4,22 @@ services (add, edit, move to another goal, end). Every item links to its history
 import reflex as rx
 
 from ipapp.components.cards import measure_detail
-from ipapp.components.forms import confirm, edit_form, edit_result, field, hidden, may_write, version_field
+from ipapp.components.forms import (
+    choice_field,
+    confirm,
+    edit_form,
+    edit_result,
+    field,
+    hidden,
+    history_link,
+    may_write,
+    version_field,
+)
 from ipapp.components.shell import icon, link, page_shell
 from ipapp.components.text import t
 from ipapp.domain.vocabulary import GoalStatus
 from ipapp.state.editing import EditState
 from ipapp.state.plan import PlanState
-
-
-def _select(form_key, name: str, label_key: str, value, static: list, choices=None) -> rx.Component:
-    """A select with fixed options (value, catalog key) and/or options from the state."""
-    field_id = "form-" + form_key.replace(":", "-") + "-" + name
-    return rx.el.div(
-        rx.el.label(t(label_key), html_for=field_id),
-        rx.el.select(
-            *[rx.el.option(t(key), value=v) for v, key in static],
-            *([rx.foreach(choices, lambda c: rx.el.option(c[1], value=c[0]))] if choices is not None else []),
-            id=field_id, name=name, default_value=value, class_name="input",
-        ),
-        rx.cond(EditState.problems.get(form_key + "." + name, "") != "",
-                rx.el.p(EditState.problems.get(form_key + "." + name, ""), class_name="field-problem")),
-        class_name="field",
-    )
-
-
-def history_link(href, name=None) -> rx.Component:
-    """"Se historikken", with the item's name for screen readers when several are on a page."""
-    hidden = [rx.el.span(": ", name, class_name="visually-hidden")] if name is not None else []
-    return link(icon("history"), rx.el.span(t("history.open")), *hidden, href=href, class_name="action-link")
 
 
 def _wording_form(goal) -> rx.Component:
@@ -54,7 +42,7 @@ def _status_form(goal) -> rx.Component:
         edit_form(
             key, EditState.save_goal_status,
             hidden("goal_id", goal.id.to_string()), version_field("goal:" + goal.id.to_string()),
-            _select(key, "status", "field.goal.status", goal.status,
+            choice_field(key, "status", "field.goal.status", goal.status,
                     [(s.value, f"goal.status.{s.value}") for s in GoalStatus]),
             field(key, "status_note", "field.goal.status_note", value=goal.status_note, rows=2),
         ),
@@ -69,7 +57,7 @@ def measure_fields(key, measure=None) -> list[rx.Component]:
     return [
         field(key, "name", "field.measure.name", value=value("name"), required=True, max_length=300),
         field(key, "provider", "field.measure.provider", value=value("provider")),
-        _select(key, "responsible_contact_id", "field.measure.responsible_contact_id",
+        choice_field(key, "responsible_contact_id", "field.measure.responsible_contact_id",
                 value("responsible_contact_id"), [("", "edit.nobody")], PlanState.contact_choices),
         field(key, "frequency", "field.measure.frequency", value=value("frequency"), hint_key="edit.frequency_hint"),
         field(key, "starts_on", "field.measure.starts_on", value=value("starts_on"), kind="date", required=True),
@@ -97,7 +85,7 @@ def _measure(measure) -> rx.Component:
                         key, EditState.save_measure,
                         hidden("measure_id", measure.id.to_string()), version_field(key),
                         *measure_fields(key, measure),
-                        _select(key, "goal_id", "field.measure.goal_id", measure.goal_id.to_string(), [],
+                        choice_field(key, "goal_id", "field.measure.goal_id", measure.goal_id.to_string(), [],
                                 PlanState.goal_choices),
                     ),
                 ),

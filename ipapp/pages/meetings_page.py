@@ -4,11 +4,19 @@ publishes the minutes and records decisions; each invitee answers until the meet
 import reflex as rx
 
 from ipapp.components.cards import meeting_card
-from ipapp.components.forms import edit_form, edit_result, field, hidden, may_write, version_field
+from ipapp.components.forms import (
+    choice_field,
+    edit_form,
+    edit_result,
+    field,
+    hidden,
+    history_link,
+    may_write,
+    version_field,
+)
 from ipapp.components.shell import document_link, icon, page_shell
 from ipapp.components.text import t
 from ipapp.domain.vocabulary import MeetingKind
-from ipapp.pages.goal_page import _select, history_link
 from ipapp.state.editing import EditState
 from ipapp.state.plan import PlanState
 
@@ -36,7 +44,7 @@ def _meeting_fields(key, meeting=None) -> list[rx.Component]:
         return getattr(meeting, name) if meeting is not None else default
 
     return [
-        _select(key, "kind", "field.meeting.kind", value("kind", "responsibility_group"), KINDS),
+        choice_field(key, "kind", "field.meeting.kind", value("kind", "responsibility_group"), KINDS),
         field(key, "title", "field.meeting.title", value=value("title", ""), required=True, max_length=300),
         field(key, "day", "field.meeting.day", value=value("day"), kind="date", required=True),
         field(key, "start", "field.meeting.start", value=value("start"), kind="time", required=True),
@@ -123,10 +131,10 @@ def _keeper_tools(meeting) -> rx.Component:
                 rx.el.summary(t("edit.decision_add")),
                 edit_form(decision_key, EditState.add_decision, hidden("meeting_id", meeting.id.to_string()),
                           field(decision_key, "what", "field.decision.what", rows=2, required=True),
-                          _select(decision_key, "responsible_contact_id", "field.decision.responsible", "",
+                          choice_field(decision_key, "responsible_contact_id", "field.decision.responsible", "",
                                   [("", "edit.nobody")], PlanState.contact_choices),
                           field(decision_key, "due_on", "field.decision.due_on", kind="date"),
-                          _select(decision_key, "goal_id", "field.decision.goal", "", [("", "edit.no_goal")],
+                          choice_field(decision_key, "goal_id", "field.decision.goal", "", [("", "edit.no_goal")],
                                   PlanState.goal_choices),
                           submit_key="edit.decision_add"),
             ),

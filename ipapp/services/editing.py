@@ -9,7 +9,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 
-from sqlmodel import Session, SQLModel
+from sqlmodel import Session, SQLModel, func, select
 
 from ipapp import live, policy
 from ipapp.db import transaction
@@ -67,6 +67,11 @@ class Edit:
         if row is None or plan_of(self.session, row) != self.ctx.plan.id:
             self.refuse("no_such_item", f"{kind}:{raw_id if isinstance(raw_id, int) else '?'}")
         return row
+
+    def next_position(self, position_column, *where) -> int:
+        """The place after the last of these rows (0 for the first)."""
+        last = self.session.exec(select(func.max(position_column)).where(*where)).one()
+        return 0 if last is None else last + 1
 
     def expect(self, row, version: int | None, entity: str) -> None:
         """The version the person started from must still be the current one."""

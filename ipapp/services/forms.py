@@ -58,7 +58,9 @@ class Form:
                 self.problems[name] = "required"
             return None
         try:
-            return date.fromisoformat(value) if len(value) == 10 else _bad()
+            if len(value) != 10:  # fromisoformat also takes "20270301", which no date input sends
+                raise ValueError(value)
+            return date.fromisoformat(value)
         except ValueError:
             self.problems[name] = "not_a_date"
             return None
@@ -96,6 +98,3 @@ class Form:
         if self.problems:
             raise FormProblem(self.problems)
 
-
-def _bad():
-    raise ValueError("not YYYY-MM-DD")

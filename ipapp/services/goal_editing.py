@@ -5,7 +5,7 @@ coordinator does that too, and keeps each goal's status and every service under 
 Every function: the person and plan as the session knows them, the form as the browser sent it.
 """
 
-from sqlmodel import col, func, select
+from sqlmodel import col, select
 
 from ipapp.domain.vocabulary import GoalStatus
 from ipapp.i18n.dates import oslo_today
@@ -30,8 +30,8 @@ def add_goal(person_id: int | None, plan_id: object, raw: object) -> int:
         edit.allow("goal:new")
         values = _goal_wording(form)
         form.done()
-        last = edit.session.exec(select(func.max(Goal.position)).where(Goal.plan_id == edit.ctx.plan.id)).one()
-        goal = Goal(plan_id=edit.ctx.plan.id, position=(last + 1) if last is not None else 0, **values)
+        goal = Goal(plan_id=edit.ctx.plan.id, position=edit.next_position(Goal.position, Goal.plan_id == edit.ctx.plan.id),
+                    **values)
         edit.saved("goal", goal, "create")
         return goal.id
 
@@ -141,8 +141,8 @@ def add_measure(person_id: int | None, plan_id: object, goal_id: object, raw: ob
         edit.allow(f"goal:{goal.id}:measure:new")
         values = _measure_values(edit, form)
         form.done()
-        last = edit.session.exec(select(func.max(Measure.position)).where(Measure.goal_id == goal.id)).one()
-        measure = Measure(goal_id=goal.id, position=(last + 1) if last is not None else 0, **values)
+        measure = Measure(goal_id=goal.id, position=edit.next_position(Measure.position, Measure.goal_id == goal.id),
+                          **values)
         edit.saved("measure", measure, "create", responsible_name=_responsible_name(edit, measure))
         return measure.id
 

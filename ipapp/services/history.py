@@ -95,7 +95,3 @@ def history_in(session: Session, ctx: PlanContext, kind: object, item_id: object
     title = last.get("title") or last.get("name") or translate(f"history.title.{entity}", locale)
     return HistoryView(kind=kind, title=title, steps=list(reversed(entries)))
 
-
-def about_history_id(session: Session, ctx: PlanContext) -> int | None:
-    about = session.exec(select(AboutMe.id).where(AboutMe.plan_id == ctx.plan.id)).first()
-    return about

@@ -10,7 +10,7 @@ from ipapp import policy
 from ipapp.domain.vocabulary import Section
 from ipapp.i18n import translate
 from ipapp.i18n.dates import format_date, format_when, to_oslo
-from ipapp.models import Contact, Decision, Goal, Meeting, MeetingGoal, MeetingInvitee, Person
+from ipapp.models import Contact, Decision, Goal, Guardianship, Meeting, MeetingGoal, MeetingInvitee, Person, PlanMember
 from ipapp.services.plan_access import PlanContext, require
 
 
@@ -186,8 +186,6 @@ class MeetingsPage:
 
 
 def meetings_page_in(session: Session, ctx: PlanContext, locale: str) -> MeetingsPage:
-    from ipapp.models import Guardianship, PlanMember
-
     upcoming, past, cancelled = _meetings_split(session, ctx, locale)
     if not policy.may_write(ctx.actor, ctx.facts, policy.Part.MEETINGS, ctx.now).allowed:
         return MeetingsPage(upcoming, past, cancelled)

@@ -15,9 +15,10 @@ from ipapp.db import transaction
 from ipapp.domain.vocabulary import Section
 from ipapp.i18n import translate
 from ipapp.i18n.dates import format_date, format_when, oslo_datetime, oslo_today
-from ipapp.models import Consent, Meeting, OwnerNote, Person, PlanMember, utcnow
+from ipapp.models import Meeting, OwnerNote, Person, PlanMember, utcnow
 from ipapp.services import audit, versions
 from ipapp.services.history import shown_value
+from ipapp.services.plan_status import consent_state
 from ipapp.services.plan_access import AccessDenied, PlanContext, load_context
 from ipapp.services.printable import (
     AboutPrint,
@@ -85,7 +86,7 @@ def _printable(session: Session, ctx: PlanContext, moment: datetime, day: date |
         coordinator_name=coordinator.full_name if coordinator else "",
         period=period,
         next_review=shown_value("plan", "next_review_on", plan_values.get("next_review_on"), locale),
-        consent=_consent(session, ctx, moment, locale),
+        consent=consent_state(session, ctx, locale, moment),
         participants=_participants(session, ctx, stood, locale) if Section.CONTACTS in readable else (),
         about=_about(stood) if Section.ABOUT in readable else None,
         goals=_goals(stood, locale) if Section.GOALS in readable else None,
@@ -160,14 +161,3 @@ def _notes(session: Session, ctx: PlanContext, locale: str) -> tuple[NotePrint, 
     notes = session.exec(select(OwnerNote).where(OwnerNote.plan_id == ctx.plan.id)
                          .order_by(col(OwnerNote.created_at))).all()
     return tuple(NotePrint(written=format_date(oslo_today(n.created_at), locale), body=n.body) for n in notes)
-
-
-def _consent(session: Session, ctx: PlanContext, moment: datetime, locale: str) -> str:
-    signed = session.exec(select(Consent).where(Consent.plan_id == ctx.plan.id, col(Consent.signed_at).is_not(None),
-                                                Consent.signed_at <= moment)
-                          .order_by(col(Consent.signed_at).desc())).first()
-    if signed is None:
-        return translate("document.consent_none", locale)
-    if signed.withdrawn_at is not None and signed.withdrawn_at <= moment:
-        return translate("document.consent_withdrawn", locale, day=format_date(oslo_today(signed.withdrawn_at), locale))
-    return translate("document.consent_signed", locale, day=format_date(oslo_today(signed.signed_at), locale))

@@ -4,7 +4,7 @@
 with her); contacts, the period and the review are kept by the coordinator.
 """
 
-from sqlmodel import func, select
+from sqlmodel import select
 
 from ipapp.domain.vocabulary import ContactRole, PlanStatus
 from ipapp.i18n.dates import oslo_today
@@ -53,8 +53,8 @@ def add_contact(person_id: int | None, plan_id: object, raw: object) -> int:
         edit.allow("contact:new")
         values = _contact_values(form)
         form.done()
-        last = edit.session.exec(select(func.max(Contact.position)).where(Contact.plan_id == edit.ctx.plan.id)).one()
-        contact = Contact(plan_id=edit.ctx.plan.id, position=(last + 1) if last is not None else 0, **values)
+        contact = Contact(plan_id=edit.ctx.plan.id,
+                          position=edit.next_position(Contact.position, Contact.plan_id == edit.ctx.plan.id), **values)
         edit.saved("contact", contact, "create")
         return contact.id
 

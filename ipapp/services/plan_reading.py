@@ -261,7 +261,6 @@ def overview_in(session: Session, ctx: PlanContext, locale: str) -> OverviewView
         next_meeting=next_meeting,
         threads_awaiting_reply=awaiting,
         access=access,
-        next_review=format_date(ctx.plan.next_review_on, locale),
     )
 
 

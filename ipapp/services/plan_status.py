@@ -155,12 +155,15 @@ def participants(session: Session, ctx: PlanContext, locale: str) -> list[str]:
     return names
 
 
-def consent_state(session: Session, ctx: PlanContext, locale: str) -> str:
-    """The consent to the plan in words: signed when, withdrawn, or not signed."""
-    latest = session.exec(select(Consent).where(Consent.plan_id == ctx.plan.id, col(Consent.signed_at).is_not(None))
+def consent_state(session: Session, ctx: PlanContext, locale: str, at: datetime | None = None) -> str:
+    """The consent to the plan in words: signed when, withdrawn, or not signed (as it stood at
+    `at`, or now)."""
+    at = at or ctx.now
+    latest = session.exec(select(Consent).where(Consent.plan_id == ctx.plan.id, col(Consent.signed_at).is_not(None),
+                                                Consent.signed_at <= at)
                           .order_by(col(Consent.signed_at).desc())).first()
     if latest is None:
         return translate("document.consent_none", locale)
-    if latest.withdrawn_at is not None:
+    if latest.withdrawn_at is not None and latest.withdrawn_at <= at:
         return translate("document.consent_withdrawn", locale, day=format_date(to_oslo(latest.withdrawn_at).date(), locale))
     return translate("document.consent_signed", locale, day=format_date(to_oslo(latest.signed_at).date(), locale))

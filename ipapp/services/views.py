@@ -127,7 +127,6 @@ class OverviewView:
     next_meeting: MeetingView | None
     threads_awaiting_reply: int
     access: list[AccessView]
-    next_review: str
 
 
 @dataclass

@@ -46,7 +46,6 @@ class EditState(SessionState):
     conflict_form: str = ""  # the form whose save met someone else's change
     conflict_rows: list[ConflictRow] = []
     _conflict_version: int = 0
-    _last_saved: object = None  # what the last meeting save returned (who cannot see the meeting)
 
     @rx.event
     @endpoint("signed_in")
@@ -204,39 +203,25 @@ class EditState(SessionState):
 
     # --- meetings -------------------------------------------------------------------------------
 
-    def _say_unseen(self, saved: meeting_editing.MeetingSaved) -> None:
-        """Inviting never shares: say who cannot see the meeting until the owner shares it."""
-        if saved.unseen:
-            self.notice += " " + self._text("edit.meeting_unseen", names=", ".join(saved.unseen))
+    async def _save_meeting(self, form_key: str, form: dict, service, *args, **options):
+        """A meeting save; inviting never shares, so say who cannot see it until the owner shares."""
+        saved: list[meeting_editing.MeetingSaved] = []
+        result = await self._save(form_key, form, lambda *given: saved.append(service(*given)), *args, **options)
+        if saved and saved[0].unseen:
+            self.notice += " " + self._text("edit.meeting_unseen", names=", ".join(saved[0].unseen))
+        return result
 
     @rx.event
     @endpoint("signed_in", dict)
     async def schedule_meeting(self, form: dict):
-        result = await self._save("meeting:new", form, self._keep(meeting_editing.schedule), form,
-                                  saved="edit.meeting_scheduled", reset_form=True)
-        self._say_unseen_last()
-        return result
+        return await self._save_meeting("meeting:new", form, meeting_editing.schedule, form,
+                                        saved="edit.meeting_scheduled", reset_form=True)
 
     @rx.event
     @endpoint("signed_in", dict)
     async def save_meeting(self, form: dict):
         meeting_id = parse_id(form.get("meeting_id"))
-        result = await self._save(f"meeting:{meeting_id}", form, self._keep(meeting_editing.update), meeting_id, form)
-        self._say_unseen_last()
-        return result
-
-    def _keep(self, service):
-        """Remember what a meeting service returned (who cannot see it) for the notice."""
-        def call(*args):
-            self._last_saved = service(*args)
-            return self._last_saved
-        self._last_saved = None
-        return call
-
-    def _say_unseen_last(self) -> None:
-        if self._last_saved is not None and not self.problems and not self.refused and not self.conflict_form:
-            self._say_unseen(self._last_saved)
-        self._last_saved = None
+        return await self._save_meeting(f"meeting:{meeting_id}", form, meeting_editing.update, meeting_id, form)
 
     @rx.event
     @endpoint("signed_in", dict)

@@ -64,7 +64,6 @@ class PlanState(SessionState):
     next_meeting: MeetingView | None = None
     threads_awaiting_reply: int = 0
     access: list[AccessView] = []
-    next_review: str = ""
     goal: GoalView | None = None
     contacts: list[ContactView] = []
     upcoming_meetings: list[MeetingView] = []
@@ -172,7 +171,6 @@ class PlanState(SessionState):
         self.next_meeting = overview.next_meeting
         self.threads_awaiting_reply = overview.threads_awaiting_reply
         self.access = overview.access
-        self.next_review = overview.next_review
         self.ending_soon = page.ending_soon
         self.renewal_needed = page.renewal_needed
         self.changes, self.missing = page.changes, page.missing
