@@ -34,7 +34,9 @@ pytestmark = pytest.mark.browser
 ON_LOAD = f"{ROOT_STATE}.reflex___state____on_load_internal_state"
 UPDATE_VARS = f"{ROOT_STATE}.reflex___state____update_vars_internal_state"
 FRONTEND_ERROR = f"{ROOT_STATE}.reflex___state____frontend_event_exception_state"
-PAGES = ("/kontakter", "/meldinger", "/moter", "/", "/deling")
+# The pages that hold plan content in server-side state, the living plan's too.
+PAGES = ("/kontakter", "/meldinger", "/moter", "/", "/deling", "/notater", "/om-meg", "/mal/1", "/historikk/mal/1",
+         "/planer")
 
 
 def _content_markers(plan_id: int, reader_id: int | None = None) -> dict[str, set[str]]:
