@@ -1,14 +1,20 @@
-"""python -m ipapp.cli [--verbose] check|migrate|prepare|verify-audit|verify-consents
+"""python -m ipapp.cli [--verbose] COMMAND
 
 check         is the database reachable, writable and at this code's migration? (writes nothing)
 migrate       migrate the database to this code's migration
 prepare       migrate, and in demo mode (IPAPP_DEMO=1) load the demo plan into an empty database
 verify-audit  recompute every audit chain (one per plan) and check its anchors (writes nothing)
 verify-consents  re-verify every signed consent from its stored evidence (writes nothing)
+bootstrap --given-name G --family-name F [--email E] [--phone P] [--force]
+              make the installation's first unit administrator and print their one-time
+              invitation link; refused once one exists, unless --force (another one)
+backup PATH   a consistent copy of the database, taken while the app may run (ipapp.backup)
+restore PATH  bring a backup back into an empty database
 
-Success prints one short line. Any failure prints one line starting with "ipapp: " on stderr and
-exits with status 2; details (a traceback) only with --verbose. verify-audit on a broken chain
-prints one line naming the problem and the first bad event id on stderr and exits with status 1.
+Success prints one short line (bootstrap: two, the second the link alone, for a script to take).
+Any failure prints one line starting with "ipapp: " on stderr and exits with status 2; details
+(a traceback) only with --verbose. verify-audit on a broken chain prints one line naming the
+problem and the first bad event id on stderr and exits with status 1.
 """
 
 import argparse
@@ -18,7 +24,8 @@ import sys
 from sqlalchemy.exc import SQLAlchemyError
 from sqlmodel import Session
 
-from ipapp.config import ConfigError, load_settings
+from ipapp import backup, db
+from ipapp.config import ConfigError, load_settings, reset_settings_cache
 from ipapp.db import make_engine
 from ipapp.services.audit import ChainReport, verify_chain
 from ipapp.startup import StartupError, check_database, head_revision, prepare_database, upgrade_to_head
@@ -26,6 +33,8 @@ from ipapp.startup import StartupError, check_database, head_revision, prepare_d
 EXIT_FAILURE = 2
 EXIT_AUDIT_BROKEN = 1
 COMMANDS = ("check", "migrate", "prepare", "verify-audit", "verify-consents")
+# The operator's words for what first_unit_admin's form calls each field.
+OPTIONS = {"given_name": "--given-name", "family_name": "--family-name", "email": "--email", "phone": "--phone"}
 log = logging.getLogger("ipapp.cli")
 
 
@@ -67,6 +76,67 @@ def verify_consents() -> list:
     return _read_checked(verify_all)
 
 
+class Refused(Exception):
+    """The command may not do this; the message is one line saying why and what to do."""
+
+
+def bootstrap(args: argparse.Namespace) -> None:
+    """The first unit admin, after the same preflight as `check`; prints the invitation."""
+    from ipapp.services.invitations import InvitationProblem
+    from ipapp.services.plan_access import AccessDenied
+    from ipapp.services.plan_setup import first_unit_admin
+
+    settings = load_settings()
+    check_database(settings)
+    form = {"given_name": args.given_name, "family_name": args.family_name,
+            "email": args.email or "", "phone": args.phone or ""}
+    # The services read config.settings() and db.engine(): point both at what was just checked.
+    reset_settings_cache()
+    engine = make_engine(settings.database_url)
+    db.use_engine(engine)
+    try:
+        result = first_unit_admin(form, "nb", force=args.force)
+    except AccessDenied as exc:
+        if exc.reason != "unit_admin_exists":
+            raise
+        raise Refused("a unit administrator already exists: sign in as them, or add --force to make "
+                      "another one (e.g. when the only one has left).") from None
+    except InvitationProblem as problem:
+        raise Refused(_form_problem(problem)) from None
+    finally:
+        db.use_engine(None)
+        engine.dispose()
+    invitation = result.invitation
+    print(f"ipapp: {invitation.person_name} is a unit administrator (person {result.person_id}); send them "
+          f"this one-time link over a channel you trust, it expires {invitation.expires}:")
+    print(invitation.link)
+
+
+def _form_problem(problem) -> str:
+    if (problem.field, problem.code) == ("email", "missing"):
+        return "give --email or --phone (or both), so the invitation can reach them; nothing was written."
+    what = {("email", "invalid"): "does not look like an e-mail address",
+            ("phone", "invalid"): "does not look like a phone number (digits, spaces, an optional leading +)"}
+    says = what.get((problem.field, problem.code)) or {"missing": "is missing", "too_long": "is too long"}.get(
+        problem.code, "is not valid")
+    return f"{OPTIONS.get(problem.field, problem.field)} {says}; nothing was written."
+
+
+def backup_database(path: str) -> str:
+    done = backup.backup(load_settings().database_url, path)
+    return f"backed up the {done.engine} database (migration {done.revision}) to {done.path} (mode 0600)."
+
+
+def restore_database(path: str) -> str:
+    done = backup.restore(load_settings().database_url, path)
+    for table, rows in done.tables.items():
+        log.info("restored %s: %d rows", table, rows)
+    then = "verify-audit and verify-consents" if done.revision == head_revision() else (
+        f"migrate (this code needs {head_revision()}), then verify-audit and verify-consents")
+    return (f"restored {len(done.tables)} tables, {sum(done.tables.values())} rows (migration {done.revision}) "
+            f"from {done.path} into the {done.engine} database; next: python -m ipapp.cli {then}.")
+
+
 def _report_consents() -> int:
     results = verify_consents()
     bad = [r for r in results if not r.ok]
@@ -79,15 +149,18 @@ def _report_consents() -> int:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m ipapp.cli", description="ipapp database preflight and migrations.")
-    parser.add_argument("--verbose", action="store_true", help="log details, and the traceback of a failure")
-    parser.add_argument("command", choices=COMMANDS)
-    args = parser.parse_args(argv)
+    args = _parser().parse_args(argv)
     logging.basicConfig(level=logging.INFO if args.verbose else logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
     if not args.verbose:
         # Alembic logs each migration at INFO on its own logger; quiet unless asked.
         logging.getLogger("alembic").setLevel(logging.WARNING)
     try:
+        if args.command == "bootstrap":
+            bootstrap(args)
+            return 0
+        if args.command in ("backup", "restore"):
+            print(f"ipapp: {(backup_database if args.command == 'backup' else restore_database)(args.path)}")
+            return 0
         if args.command == "verify-consents":
             return _report_consents()
         if args.command == "verify-audit":
@@ -96,7 +169,7 @@ def main(argv: list[str] | None = None) -> int:
             return 0 if report.ok else EXIT_AUDIT_BROKEN
         print(f"ipapp: {run(args.command)}")
         return 0
-    except (ConfigError, StartupError) as exc:
+    except (ConfigError, StartupError, backup.BackupError, Refused) as exc:
         log.info("details", exc_info=True)
         message = str(exc)
     except SQLAlchemyError as exc:
@@ -110,6 +183,26 @@ def main(argv: list[str] | None = None) -> int:
         message = f"unexpected {type(exc).__name__}: {_first_line(exc)} (--verbose for details)"
     print(f"ipapp: {_first_line(message)}", file=sys.stderr)
     return EXIT_FAILURE
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="python -m ipapp.cli", description="ipapp's database commands.")
+    parser.add_argument("--verbose", action="store_true", help="log details, and the traceback of a failure")
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    for name, what in zip(COMMANDS, ("check the database (writes nothing)", "migrate to this code's schema",
+                                     "migrate, and load the demo in demo mode", "verify every audit chain",
+                                     "verify every consent signature")):
+        commands.add_parser(name, help=what)
+    setup = commands.add_parser("bootstrap", help="make the first unit administrator, print their invitation link")
+    setup.add_argument("--given-name", required=True)
+    setup.add_argument("--family-name", required=True)
+    setup.add_argument("--email", help="where the invitation can reach them (this or --phone)")
+    setup.add_argument("--phone")
+    setup.add_argument("--force", action="store_true", help="make another one although one exists")
+    for name, what in (("backup", "copy the database to PATH (a new file, mode 0600)"),
+                       ("restore", "bring the backup at PATH into an empty database")):
+        commands.add_parser(name, help=what).add_argument("path", metavar="PATH")
+    return parser
 
 
 def _first_line(what: object) -> str:

@@ -12,6 +12,9 @@ TRUE_WORDS = {"1", "true", "yes", "on"}
 # Only for development and tests; production refuses to start without its own key.
 DEVELOPMENT_AUDIT_KEY = "ipapp-development-audit-key-not-secret"
 DEVELOPMENT_IDENTITY_KEY = "ipapp-development-identity-key-not-secret"
+MIN_KEY_LENGTH = 32  # HMAC-SHA256 keys: shorter ones are guessable in practice (a word, a date)
+# Plain http is tolerated in production only on the machine itself (a local trial, the test provider).
+LOOPBACK_HOSTS = {"localhost", "127.0.0.1", "::1"}
 
 
 class ConfigError(Exception):
@@ -53,7 +56,9 @@ def default_database_url(data_dir: Path = DEFAULT_DATA_DIR) -> str:
 
 
 def load_settings(environ: dict[str, str] | None = None) -> Settings:
-    """Read IPAPP_ENV, IPAPP_DEMO and DATABASE_URL; refuse demo mode in production."""
+    """Read the IPAPP_* settings and DATABASE_URL. Production refuses demo mode, missing, public,
+    short or shared keys, an unset or plain-http IPAPP_ORIGIN, and a plain-http OIDC issuer
+    (plain http is tolerated only for localhost)."""
     env = os.environ if environ is None else environ
     environment = env.get("IPAPP_ENV", "production").strip().lower()
     if environment not in {"development", "production"}:
@@ -75,6 +80,8 @@ def load_settings(environ: dict[str, str] | None = None) -> Settings:
                 "to chain the audit log."
             )
         audit_key = DEVELOPMENT_AUDIT_KEY
+    if environment == "production":
+        _check_production_key("IPAPP_AUDIT_KEY", audit_key)
     identity_key = env.get("IPAPP_IDENTITY_KEY", "").strip()
     if not identity_key:
         if environment == "production":
@@ -83,9 +90,27 @@ def load_settings(environ: dict[str, str] | None = None) -> Settings:
                 "characters) to store national identity numbers only as keyed hashes."
             )
         identity_key = DEVELOPMENT_IDENTITY_KEY
-    public_origin = env.get("IPAPP_ORIGIN", "").strip().rstrip("/") or "http://localhost:3000"
+    if environment == "production":
+        _check_production_key("IPAPP_IDENTITY_KEY", identity_key)
+        if identity_key == audit_key:
+            # One leaked secret must not unlock both the audit chain and the identity hashes.
+            raise ConfigError(
+                "IPAPP_AUDIT_KEY and IPAPP_IDENTITY_KEY are the same: production needs two different secrets."
+            )
+    public_origin = env.get("IPAPP_ORIGIN", "").strip().rstrip("/")
+    if not public_origin:
+        if environment == "production":
+            # Passkeys, cookies and sign-in redirects are bound to it: a guess would fail or mislead.
+            raise ConfigError(
+                "IPAPP_ORIGIN is not set: production needs the address people open, e.g. https://ipapp.example.no."
+            )
+        public_origin = "http://localhost:3000"
     if urlsplit(public_origin).scheme not in {"http", "https"} or not urlsplit(public_origin).hostname:
         raise ConfigError(f"IPAPP_ORIGIN must look like https://ipapp.example.no, not {public_origin!r}.")
+    if environment == "production" and not _secure_or_loopback(public_origin):
+        raise ConfigError(
+            f"IPAPP_ORIGIN must use https:// in production (plain http only for localhost), not {public_origin!r}."
+        )
     return Settings(
         environment=environment,
         demo_mode=demo_mode,
@@ -93,11 +118,29 @@ def load_settings(environ: dict[str, str] | None = None) -> Settings:
         audit_key=audit_key,
         public_origin=public_origin,
         identity_key=identity_key,
-        oidc=_oidc_settings(env),
+        oidc=_oidc_settings(env, environment),
     )
 
 
-def _oidc_settings(env) -> OidcSettings | None:
+def _check_production_key(name: str, key: str) -> None:
+    """Refuse a key anyone can read in this repository, or one short enough to guess; never echo it."""
+    if key in {DEVELOPMENT_AUDIT_KEY, DEVELOPMENT_IDENTITY_KEY}:
+        raise ConfigError(
+            f"{name} is a development key from ipapp/config.py (public in the source): "
+            f"production needs its own secret ({MIN_KEY_LENGTH}+ random characters)."
+        )
+    if len(key) < MIN_KEY_LENGTH:
+        raise ConfigError(
+            f"{name} is shorter than {MIN_KEY_LENGTH} characters: production needs {MIN_KEY_LENGTH}+ random characters."
+        )
+
+
+def _secure_or_loopback(url: str) -> bool:
+    parts = urlsplit(url)
+    return parts.scheme == "https" or (parts.scheme == "http" and parts.hostname in LOOPBACK_HOSTS)
+
+
+def _oidc_settings(env, environment: str) -> OidcSettings | None:
     issuer = env.get("IPAPP_OIDC_ISSUER", "").strip()
     if not issuer:
         return None
@@ -106,6 +149,11 @@ def _oidc_settings(env) -> OidcSettings | None:
     if not client_id or not client_secret:
         raise ConfigError(
             "IPAPP_OIDC_ISSUER is set, so IPAPP_OIDC_CLIENT_ID and IPAPP_OIDC_CLIENT_SECRET are needed too."
+        )
+    if environment == "production" and not _secure_or_loopback(issuer):
+        # Discovery, keys and the token exchange (client secret included) travel to the issuer.
+        raise ConfigError(
+            f"IPAPP_OIDC_ISSUER must use https:// in production (plain http only for localhost), not {issuer!r}."
         )
     levels = env.get("IPAPP_OIDC_ACR_LEVELS", "idporten-loa-substantial,idporten-loa-high")
     return OidcSettings(

@@ -20,6 +20,7 @@ from ipapp.pages.content_pages import about_page, contacts_page, history_page, n
 from ipapp.pages.goal_page import goal_page
 from ipapp.pages.inbox_page import inbox_page
 from ipapp.pages.substitute_page import substitute_page
+from ipapp.pages.unit_pages import people_page, plans_page
 from ipapp.pages.meetings_page import meetings_page
 from ipapp.pages.plan_pages import messages_page
 from ipapp.pages.workspace_page import workspace_page
@@ -37,11 +38,8 @@ from ipapp.state.editing import EditState
 from ipapp.state.workspace import WorkspaceState
 from ipapp.state.inbox import InboxState
 from ipapp.state.substitutes import SubstituteState
-
-
-def _title(key: str) -> str:
-    # The document title is fixed at build time; bokmål is the default language.
-    return f"{translate(key)} · ipapp"
+from ipapp.state.unit import UnitState
+from ipapp.i18n.titles import page_title
 
 
 app = rx.App(
@@ -62,35 +60,39 @@ app = rx.App(
 # state to this connection's session cookie (ipapp.state.guard).
 app.add_middleware(SessionGuard(), index=0)
 
-app.add_page(overview_page, route="/", title=_title("overview.title_own"),
+app.add_page(overview_page, route="/", title=page_title("/"),
              on_load=[PlanState.load_overview, SharingState.forget_notices, EditState.forget])
-app.add_page(goal_page, route="/mal/[goal_id]", title=_title("goal.title_fallback"),
+app.add_page(goal_page, route="/mal/[goal_id]", title=page_title("/mal/[goal_id]"),
              on_load=[PlanState.load_goal, EditState.forget])
-app.add_page(contacts_page, route="/kontakter", title=_title("contacts.title"),
+app.add_page(contacts_page, route="/kontakter", title=page_title("/kontakter"),
              on_load=[PlanState.load_contacts, EditState.forget])
-app.add_page(about_page, route="/om-meg", title=_title("about.title"), on_load=[PlanState.load_about, EditState.forget])
-app.add_page(notes_page, route="/notater", title=_title("notes.title"), on_load=[PlanState.load_notes, EditState.forget])
-app.add_page(history_page, route="/historikk/[kind]/[item_id]", title=_title("history.title"),
+app.add_page(about_page, route="/om-meg", title=page_title("/om-meg"), on_load=[PlanState.load_about, EditState.forget])
+app.add_page(notes_page, route="/notater", title=page_title("/notater"), on_load=[PlanState.load_notes, EditState.forget])
+app.add_page(history_page, route="/historikk/[kind]/[item_id]", title=page_title("/historikk/[kind]/[item_id]"),
              on_load=PlanState.load_history)
-app.add_page(substitute_page, route="/vikar", title=_title("substitute.title"),
+app.add_page(substitute_page, route="/vikar", title=page_title("/vikar"),
              on_load=[PlanState.load_me, SubstituteState.load_substitutes])
-app.add_page(inbox_page, route="/innboks", title=_title("inbox.title"),
+app.add_page(people_page, route="/enhet", title=page_title("/enhet"),
+             on_load=[PlanState.load_me, UnitState.load_unit])
+app.add_page(plans_page, route="/enhet/planer", title=page_title("/enhet/planer"),
+             on_load=[PlanState.load_me, UnitState.load_unit])
+app.add_page(inbox_page, route="/innboks", title=page_title("/innboks"),
              on_load=[PlanState.load_me, InboxState.load_inbox])
-app.add_page(workspace_page, route="/planer", title=_title("workspace.title"),
+app.add_page(workspace_page, route="/planer", title=page_title("/planer"),
              on_load=[PlanState.load_me, WorkspaceState.load_workspace])
-app.add_page(meetings_page, route="/moter", title=_title("meetings.title"),
+app.add_page(meetings_page, route="/moter", title=page_title("/moter"),
              on_load=[PlanState.load_meetings, EditState.forget])
-app.add_page(messages_page, route="/meldinger", title=_title("messages.title"),
+app.add_page(messages_page, route="/meldinger", title=page_title("/meldinger"),
              on_load=[PlanState.load_threads, EditState.forget])
-app.add_page(sharing_page, route="/deling", title=_title("sharing.title"), on_load=[PlanState.load_access, SharingState.load_grantees])
-app.add_page(me_page, route="/meg", title=_title("me.title"), on_load=[PlanState.load_me, MeState.load_passkeys])
-app.add_page(invite_page, route="/inviter", title=_title("invite.title"),
+app.add_page(sharing_page, route="/deling", title=page_title("/deling"), on_load=[PlanState.load_access, SharingState.load_grantees])
+app.add_page(me_page, route="/meg", title=page_title("/meg"), on_load=[PlanState.load_me, MeState.load_passkeys])
+app.add_page(invite_page, route="/inviter", title=page_title("/inviter"),
              on_load=[PlanState.load_me, InviteState.load_invite])
-app.add_page(consent_page, route="/samtykke", title=_title("consent.title"),
+app.add_page(consent_page, route="/samtykke", title=page_title("/samtykke"),
              on_load=[PlanState.load_me, ConsentState.load_consent])
-app.add_page(access_log_page, route="/innsyn", title=_title("accesslog.title"),
+app.add_page(access_log_page, route="/innsyn", title=page_title("/innsyn"),
              on_load=[PlanState.load_me, AccessLogState.load_log])
-app.add_page(demo_page, route="/demo", title=_title("demo.title"), on_load=SessionState.load_demo_chooser)
-app.add_page(sign_in_page, route="/logg-inn", title=_title("signin.title"), on_load=SignInState.load_sign_in)
-app.add_page(invitation_page, route="/invitasjon/[code]", title=_title("invitation.title"),
+app.add_page(demo_page, route="/demo", title=page_title("/demo"), on_load=SessionState.load_demo_chooser)
+app.add_page(sign_in_page, route="/logg-inn", title=page_title("/logg-inn"), on_load=SignInState.load_sign_in)
+app.add_page(invitation_page, route="/invitasjon/[code]", title=page_title("/invitasjon/[code]"),
              on_load=InvitationState.load_invitation)

@@ -14,6 +14,7 @@ import sys
 import tempfile
 import time
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import NamedTuple
 
@@ -53,6 +54,13 @@ def _install() -> None:
 
 @pytest.fixture(scope="session")
 def oidc_provider(oidc_redirect_uri: str) -> Iterator[OidcProvider]:
+    with running_provider(oidc_redirect_uri) as provider:
+        yield provider
+
+
+@contextmanager
+def running_provider(redirect_uri: str) -> Iterator[OidcProvider]:
+    """The provider for one client whose only redirect URI is `redirect_uri`, until the block ends."""
     _install()
     workdir = Path(tempfile.mkdtemp(prefix="ipapp-oidc-"))
     client_id, client_secret = "ipapp-test", secrets.token_urlsafe(32)
@@ -62,7 +70,7 @@ def oidc_provider(oidc_redirect_uri: str) -> Iterator[OidcProvider]:
         "OIDC_PORT": "0",  # the provider takes a free port and says which: no race for it
         "OIDC_CLIENT_ID": client_id,
         "OIDC_CLIENT_SECRET": client_secret,
-        "OIDC_REDIRECT_URIS": oidc_redirect_uri,
+        "OIDC_REDIRECT_URIS": redirect_uri,
         "OIDC_JWKS_PATH": str(jwks_path),
     }
     log = open(workdir / "provider.log", "w+")

@@ -1,9 +1,13 @@
 """Steps that several test modules take, kept in one place."""
 
+import asyncio
+from contextlib import contextmanager
+
 import reflex as rx
+from sqlalchemy import event
 from sqlmodel import select
 
-from ipapp import db
+from ipapp import db, live
 from ipapp.demo.seed import DemoCast
 from ipapp.models import Consent, utcnow
 
@@ -28,3 +32,31 @@ def ipapp_states() -> list[type[rx.State]]:
         if cls.__module__.startswith("ipapp."):
             found.append(cls)
     return found
+
+
+@contextmanager
+def counted():
+    """The SQL statements run on the services' engine inside the block (for query counts)."""
+    statements: list[str] = []
+
+    def count(_conn, _cursor, statement, *_args):
+        statements.append(statement)
+
+    engine = db.engine()
+    event.listen(engine, "before_cursor_execute", count)
+    try:
+        yield statements
+    finally:
+        event.remove(engine, "before_cursor_execute", count)
+
+
+def listening(topics, action) -> list[dict]:
+    """Run `action` while subscribed to the live bus in use; what arrived within a moment."""
+    async def scenario():
+        with live.subscribe(topics) as news:
+            await asyncio.get_running_loop().run_in_executor(None, action)
+            got = []
+            while (item := await news.next(0.2)) is not None:
+                got.append(item)
+            return got
+    return asyncio.run(scenario())

@@ -1,16 +1,21 @@
 """The owner's access log ("who has looked at my plan"): others' reads and attempts newest first,
-never her own; paged and filterable by person; only for those who manage sharing."""
+never her own (but for new keys on her account: tests/test_log_texts.py); each in plain words;
+paged and filterable by person; only for those who manage sharing; a fixed number of queries."""
+
+import re
+from datetime import timedelta
 
 import pytest
-from shared_steps import mark_demo_consent_signed
+from shared_steps import counted, mark_demo_consent_signed
 from sqlmodel import col, select
 
 from ipapp import db, policy
 from ipapp.config import reset_settings_cache
 from ipapp.demo.seed import DemoCast, load_demo
 from ipapp.domain.vocabulary import Section
-from ipapp.models import AuditEvent, Person, Plan, utcnow
-from ipapp.services import plan_reading
+from ipapp.i18n import translate
+from ipapp.models import AccessGrant, AuditEvent, CoordinatorSubstitute, Person, Plan, utcnow
+from ipapp.services import audit, plan_reading
 from ipapp.services.access_log import who_looked
 from ipapp.services.plan_access import AccessDenied, load_context, require
 from ipapp.startup import upgrade_to_head
@@ -29,6 +34,11 @@ def cast(sqlite_url, monkeypatch) -> DemoCast:
     db.use_engine(None)
     engine.dispose()
     reset_settings_cache()
+
+
+def _text(entry, locale: str = "nb") -> str:
+    """The row's words, as the page puts them (AccessLogState)."""
+    return translate(entry.text_key, locale, **entry.text_params)
 
 
 def _owner_writes_about(cast: DemoCast) -> None:
@@ -77,7 +87,8 @@ def test_owner_sees_the_others_newest_first_but_never_herself(busy_plan):
     assert newest.role_label == "Pårørende"
     assert (newest.person_id, newest.action, newest.outcome) == (cast.next_of_kin_id, "read", "denied")
     assert (newest.section, newest.section_label) == ("contacts", "Kontakter")
-    assert newest.when.startswith("i dag kl. ")
+    assert re.fullmatch(r"i dag kl\. \d\d\.\d\d", newest.when)  # to the minute
+    assert _text(newest) == "Prøvde å åpne Kontakter, men fikk ikke lov"
 
     seen = {(e.person_id, e.role_label, e.section_label, e.outcome) for e in log.entries}
     assert (cast.next_of_kin_id, "Pårørende", "Mål og tiltak", "allowed") in seen
@@ -138,6 +149,8 @@ def test_labels_follow_the_locale(busy_plan):
     assert {(e.role_label, e.section_label) for e in entries} >= {
         ("Next of kin", "Contacts"), ("Coordinator", "Goals and services"),
     }
+    assert {_text(e, "en") for e in entries} >= {"Looked at Goals and services",
+                                                 "Tried to open Contacts, but was not allowed"}
 
 
 def test_a_guardian_may_look_and_the_look_is_in_the_log(busy_plan):
@@ -148,7 +161,7 @@ def test_a_guardian_may_look_and_the_look_is_in_the_log(busy_plan):
     assert (newest.person_id, newest.role_label, newest.action, newest.outcome, newest.section) == (
         cast.guardian_id, "Verge", "manage_sharing", "allowed", None,
     )
-    assert newest.section_label == ""
+    assert newest.section_label == "" and _text(newest) == "Så hvem som har sett planen"
     assert [e.event_id for e in guardian_view.entries] == [e.event_id for e in owner_view.entries]
 
 
@@ -177,3 +190,42 @@ def test_nobody_else_may_see_the_log_and_their_try_is_recorded(busy_plan):
     for plan_id in (10**9, "1", None):
         with pytest.raises(AccessDenied):
             who_looked(cast.owner_id, plan_id)
+
+
+def _events_naming_people(cast: DemoCast, how_many: int) -> None:
+    """The unit adds people to the plan, names stand-ins, and the guardian revokes grants: events
+    whose text names someone, each a different person."""
+    now = utcnow()
+    with db.transaction() as session:
+        for n in range(how_many):
+            person = Person(given_name="Person", family_name=f"Nummer{n}")
+            session.add(person)
+            session.flush()
+            grant = AccessGrant(plan_id=cast.plan_id, grantee_person_id=person.id, granted_by_person_id=cast.owner_id,
+                                valid_from=now, valid_until=now + timedelta(days=30), revoked_at=now)
+            stand_in = CoordinatorSubstitute(plan_id=cast.plan_id, person_id=person.id, valid_from=now.date(),
+                                             valid_until=now.date(), granted_by_person_id=cast.unit_admin_id)
+            session.add_all([grant, stand_in])
+            session.flush()
+            for actor, role, action, target in [
+                (cast.unit_admin_id, "unit_admin", "set_up", f"member:{person.id}"),
+                (cast.unit_admin_id, "unit_admin", "set_up", f"substitute:{stand_in.id}"),
+                (cast.guardian_id, "guardian", "manage_sharing", f"revoke:{grant.id}"),
+            ]:
+                audit.record(session, actor_person_id=actor, actor_role=role, plan_id=cast.plan_id, action=action,
+                             section=None, allowed=True, reason="test", target=target)
+
+
+def test_the_log_names_people_in_a_fixed_number_of_queries(cast):
+    def queries() -> int:
+        with counted() as statements:
+            who_looked(cast.owner_id, cast.plan_id, per_page=100)
+        return len(statements)
+
+    _events_naming_people(cast, 2)
+    few = queries()
+    _events_naming_people(cast, 25)
+    assert queries() == few
+    texts = [_text(e) for e in who_looked(cast.owner_id, cast.plan_id, per_page=100).entries]
+    assert texts[:3] == ["Trakk tilbake tilgangen til Person Nummer24", "Satte Person Nummer24 som vikar for koordinatoren",
+                         "La til Person Nummer24 i planen"]

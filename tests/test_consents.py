@@ -195,6 +195,7 @@ TERMS = ConsentTerms(
 GOLDEN = (
     "Samtykke til deling av individuell plan, versjon 2\n"
     "Dato: 23. november 2026\n"
+    "Språk: bokmål\n"
     "\n"
     "Jeg, Sofie Lindgren Aas, samtykker til at Hanne Lindgren (mor) kan se «Mål og tiltak» og "
     "«Møter» fra 23. november 2026 til og med 23. februar 2027.\n"
@@ -212,6 +213,17 @@ def test_canonical_document_is_the_golden_plain_text():
     assert document_digest(GOLDEN) == hashlib.sha256(GOLDEN.encode("utf-8")).digest()
 
 
+def test_the_document_is_in_the_signers_language_and_says_which():
+    nynorsk, english = canonical_document(TERMS, "nn"), canonical_document(TERMS, "en")
+    assert nynorsk.splitlines()[2] == "Språk: nynorsk" and english.splitlines()[2] == "Language: English"
+    assert ("Eg, Sofie Lindgren Aas, samtykkjer til at Hanne Lindgren (mor) kan sjå «Mål og tiltak» og «Møte» "
+            "frå 23. november 2026 til og med 23. februar 2027.") in nynorsk
+    assert "I, Sofie Lindgren Aas, consent that Hanne Lindgren (mor) may see" in english
+    assert "from 23 November 2026 up to and including 23 February 2027." in english
+    assert len({GOLDEN, nynorsk, english}) == 3
+    assert canonical_document(TERMS, "xx") == GOLDEN  # an unknown language: bokmål
+
+
 def test_several_grants_are_listed_in_a_fixed_order_whatever_order_they_come_in():
     mum = TERMS.grants[0]
     dad = GrantTerms("Per Aas", "far", ("messages",), date(2026, 12, 1), date(2026, 12, 31))
@@ -220,6 +232,7 @@ def test_several_grants_are_listed_in_a_fixed_order_whatever_order_they_come_in(
     assert canonical_document(one) == canonical_document(other) == (
         "Samtykke til deling av individuell plan, versjon 3\n"
         "Dato: 30. november 2026\n"
+        "Språk: bokmål\n"
         "\n"
         "Jeg, Sofie Lindgren Aas, samtykker til dette:\n"
         "- Hanne Lindgren (mor) kan se «Mål og tiltak» og «Møter» fra 23. november 2026 til og med "
@@ -301,6 +314,15 @@ def test_draft_builds_a_canonical_version_from_the_current_grants(cast):
         v1 = session.exec(select(Consent).where(Consent.version == 1)).one()
         assert consents._view(session, v1).status == "superseded"
     assert [e.target for e in audit_events("manage_sharing")][:1] == ["consent:new"]
+
+
+def test_an_unsigned_draft_asked_for_in_another_language_is_the_same_version_in_that_language(cast):
+    bokmal = consents.draft_consent(cast.owner_id, cast.plan_id)
+    nynorsk = consents.draft_consent(cast.owner_id, cast.plan_id, "nn")
+    assert (nynorsk.id, nynorsk.version) == (bokmal.id, bokmal.version)
+    assert "Språk: nynorsk" in nynorsk.document and "samtykkjer til at Hanne Lindgren (mor) kan sjå" in nynorsk.document
+    assert nynorsk.document_sha256 == hashlib.sha256(nynorsk.document.encode()).hexdigest()
+    assert consents.draft_consent(cast.owner_id, cast.plan_id, "en").document.splitlines()[2] == "Language: English"
 
 
 def test_draft_refuses_when_there_is_nothing_to_consent_to(cast):

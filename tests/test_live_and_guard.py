@@ -17,22 +17,11 @@ from ipapp.state import plan as _plan_state  # noqa: F401  (registers PlanState,
 from ipapp.state import tabs
 from ipapp.state.guard import _refusal
 from raw_socket import LOCALE_KEY, PLAN_STATE, ROOT_STATE, SESSION_STATE
+from shared_steps import listening
 
 ON_LOAD = f"{ROOT_STATE}.reflex___state____on_load_internal_state"
 UPDATE_VARS = f"{ROOT_STATE}.reflex___state____update_vars_internal_state"
 ROUTER = {"pathname": "/", "asPath": "/", "query": {}}
-
-
-def _listening(topics, action):
-    """Run `action` while subscribed; return what arrived within a moment."""
-    async def scenario():
-        with live.subscribe(topics) as news:
-            await asyncio.get_running_loop().run_in_executor(None, action)
-            got = []
-            while (item := await news.next(0.2)) is not None:
-                got.append(item)
-            return got
-    return asyncio.run(scenario())
 
 
 @pytest.fixture
@@ -46,13 +35,13 @@ def test_a_revoke_notifies_its_plan_after_commit_and_a_refused_one_says_nothing(
     with db.transaction() as session:
         plan_id = session.exec(select(Plan)).first().id
         grant = session.exec(select(AccessGrant).where(AccessGrant.revoked_at.is_(None))).first()
-    got = _listening({live.plan_topic(plan_id)}, lambda: grants.revoke_grant(demo_cast.owner_id, plan_id, grant.id))
+    got = listening({live.plan_topic(plan_id)}, lambda: grants.revoke_grant(demo_cast.owner_id, plan_id, grant.id))
     assert got == [{"kind": "access", "topic": f"plan:{plan_id}"}]
 
     def refused():
         with pytest.raises(grants.GrantProblem):
             grants.revoke_grant(demo_cast.owner_id, plan_id, grant.id)  # already revoked
-    assert _listening({live.plan_topic(plan_id)}, refused) == []
+    assert listening({live.plan_topic(plan_id)}, refused) == []
 
 
 def test_a_rolled_back_write_publishes_nothing(demo_cast, bus):
@@ -65,7 +54,7 @@ def test_a_rolled_back_write_publishes_nothing(demo_cast, bus):
                 live.after_commit(session, live.plan_topic(plan.id), {"kind": "access"})
                 session.flush()
                 raise RuntimeError("boom")
-    assert _listening({"plan:1", "plan:2"}, write_then_fail) == []
+    assert listening({"plan:1", "plan:2"}, write_then_fail) == []
 
 
 def test_a_tab_gets_one_watcher_however_often_it_asks():

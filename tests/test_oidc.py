@@ -248,14 +248,19 @@ def test_unknown_identity_gets_no_session_and_no_account(database, browser, app_
     assert "127.0.0.1" not in attempt.client_key and len(attempt.client_key) == 64
 
 
-def test_account_for_identity_finds_only_active_linked_accounts(database):
+def test_account_for_identity_finds_linked_accounts_and_activates_an_invited_one(database):
     active, invited = make_account(), make_account(pid="01010100000", status="invited")
-    assert invited
+    disabled = make_account(pid="02020200000", status="disabled")
     assert oidc.account_for_identity({"pid": PID}) == active
-    assert oidc.account_for_identity({"pid": "01010100000"}) is None  # not signed up yet
+    # Registered with her number by the coordinating unit: her first national login is her sign-up.
+    assert oidc.account_for_identity({"pid": "01010100000"}) == invited
+    with db.transaction() as session:
+        assert session.get(Account, invited).status == "active"
+    assert oidc.account_for_identity({"pid": "02020200000"}) is None
+    assert disabled
     assert oidc.account_for_identity({"pid": "99999999999"}) is None
     assert oidc.account_for_identity({"sub": PID}) is None  # the configured claim, not another
-    assert count(Account) == 2  # an unknown identity never creates an account
+    assert count(Account) == 3  # an unknown identity never creates an account
 
 
 def test_disabled_account_gets_no_session(database, browser, app_server, caplog_oidc):

@@ -2,10 +2,9 @@
 engine while the plan grows from the demo plan to one with 40 more meetings (4 invitees each) and
 12 more people with access and 8 more message threads."""
 
-from contextlib import contextmanager
 from datetime import timedelta
 
-from sqlalchemy import event
+from shared_steps import counted
 from sqlmodel import select
 
 from ipapp import db
@@ -23,21 +22,6 @@ from ipapp.models import (
     utcnow,
 )
 from ipapp.services import plan_reading
-
-
-@contextmanager
-def counted():
-    statements: list[str] = []
-
-    def count(_conn, _cursor, statement, *_args):
-        statements.append(statement)
-
-    engine = db.engine()
-    event.listen(engine, "before_cursor_execute", count)
-    try:
-        yield statements
-    finally:
-        event.remove(engine, "before_cursor_execute", count)
 
 
 def _grow(plan_id: int, coordinator_id: int, people: list[int], meetings: int) -> None:

@@ -99,7 +99,8 @@ async def callback(request: Request) -> Response:
         return _failure("ukjent" if err.code == "unknown_identity" else "innlogging")
     # The database calls block, so they run off the event loop that also serves every websocket.
     await run_in_threadpool(end_session, request.cookies.get(SESSION_COOKIE))  # replaces the old one
-    raw = await run_in_threadpool(start_session, account_id, request.headers.get("user-agent", ""))
+    raw = await run_in_threadpool(start_session, account_id, request.headers.get("user-agent", ""), None,
+                                   "national")
     landing = await run_in_threadpool(people.landing_for_account, account_id)
     response = RedirectResponse(landing, status_code=303)
     response.headers["Cache-Control"] = "no-store"

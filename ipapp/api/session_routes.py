@@ -52,7 +52,7 @@ async def demo_sign_in(request: Request) -> Response:
     except demo.DemoSignInRefused as refused:
         log.warning("demo sign-in refused: %s", refused)
         return RedirectResponse("/demo?feil=1", status_code=303)
-    raw = sessions.start_session(account_id, request.headers.get("user-agent", "")[:200])
+    raw = sessions.start_session(account_id, request.headers.get("user-agent", "")[:200], method="demo")
     return signed_in_response(raw, to=people.landing_for_account(account_id))
 
 

@@ -107,7 +107,9 @@ def check_claims(
 
 
 def account_for_identity(claims: Mapping[str, Any]) -> int | None:
-    """The active account linked to this identity, or None. Never creates one: people are invited."""
+    """The account linked to this identity, or None. Never creates one: the coordinating unit
+    registers people (with their number, ipapp.services.people_registry). An invited account that
+    the unit linked becomes active at its first national login; a disabled one never signs in."""
     oidc = settings().oidc
     identity = claims.get(oidc.identity_claim) if oidc else None
     if not isinstance(identity, str) or not identity.strip():
@@ -116,8 +118,11 @@ def account_for_identity(claims: Mapping[str, Any]) -> int | None:
         account = session.exec(
             select(Account).where(Account.national_id_hash == national_id_hash(identity.strip()))
         ).first()
-        if account is None or account.status != AccountStatus.ACTIVE.value:
+        if account is None or account.status == AccountStatus.DISABLED.value:
             return None
+        if account.status == AccountStatus.INVITED.value:
+            account.status = AccountStatus.ACTIVE.value
+            session.add(account)
         return account.id
 
 

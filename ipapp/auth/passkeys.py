@@ -111,6 +111,8 @@ class PasskeyInfo:
     label: str
     created_at: datetime
     last_used_at: datetime | None
+    added_via: str = "self"  # "self" | "invitation" | "recovery"
+    added_by_person_id: int | None = None
 
 
 # --- the user handle -------------------------------------------------------------------------
@@ -402,7 +404,7 @@ def list_passkeys(account_id: int) -> list[PasskeyInfo]:
             .where(PasskeyCredential.account_id == account_id)
             .order_by(col(PasskeyCredential.created_at), col(PasskeyCredential.id))
         ).all()
-    return [PasskeyInfo(r.id, r.label, r.created_at, r.last_used_at) for r in rows]
+    return [PasskeyInfo(r.id, r.label, r.created_at, r.last_used_at, r.added_via, r.added_by_person_id) for r in rows]
 
 
 def rename_passkey(account_id: int, passkey_id: int, label: str) -> None:

@@ -32,8 +32,10 @@ class ActiveSession:
     ends_at: datetime  # when it ends unless used again (idle) or at the latest (absolute)
 
 
-def start_session(account_id: int, device_label: str = "", passkey_credential_id: int | None = None) -> str:
-    """A new session (a new id at every sign-in); returns the raw id for the cookie, never stored."""
+def start_session(account_id: int, device_label: str = "", passkey_credential_id: int | None = None,
+                  method: str = "passkey") -> str:
+    """A new session (a new id at every sign-in); returns the raw id for the cookie, never stored.
+    `method`: "passkey", "national" (ID-porten) or "demo", shown to the person under Meg."""
     raw = secrets.token_urlsafe(32)  # 256 bits
     now = utcnow()
     with transaction() as session:
@@ -47,6 +49,7 @@ def start_session(account_id: int, device_label: str = "", passkey_credential_id
                 last_seen_at=now,
                 expires_at=now + SESSION_LIFETIME,
                 idle_timeout_seconds=int(IDLE_TIMEOUT.total_seconds()),
+                method=method,
             )
         )
         account = session.get(Account, account_id)

@@ -20,16 +20,20 @@ def _problem_key(form_key, name: str):
 
 
 def field(form_key, name: str, label_key: str, *, value="", kind: str = "text", rows: int = 0,
-          required: bool = False, max_length: int | None = None, hint_key: str = "") -> rx.Component:
+          required: bool = False, max_length: int | None = None, hint_key: str = "", problems=None,
+          autocomplete: str = "") -> rx.Component:
     """One field (a select is choice_field). It keeps what was typed: it is uncontrolled
-    (default_value), so a refused save loses nothing."""
+    (default_value), so a refused save loses nothing. `problems`: the state's "form.field" ->
+    message dict (EditState's unless given)."""
     field_id = dom_id(form_key) + "-" + name
-    problem = EditState.problems.get(_problem_key(form_key, name), "")
+    problem = (EditState.problems if problems is None else problems).get(_problem_key(form_key, name), "")
     error_id = field_id + "-problem"
     common = dict(id=field_id, name=name, class_name="input", aria_invalid=rx.cond(problem != "", "true", "false"),
                   aria_describedby=rx.cond(problem != "", error_id, ""), required=required)
     if max_length:
         common["max_length"] = max_length
+    if autocomplete:
+        common["autocomplete"] = autocomplete
     if rows:
         control = rx.el.textarea(default_value=value, rows=rows, **common)
     else:
@@ -43,18 +47,21 @@ def field(form_key, name: str, label_key: str, *, value="", kind: str = "text", 
     )
 
 
-def choice_field(form_key, name: str, label_key: str, value, static: list, choices=None) -> rx.Component:
+def choice_field(form_key, name: str, label_key: str, value, static: list, choices=None,
+                 problems=None) -> rx.Component:
     """A select with fixed options (value, catalog key) and/or options from the state."""
     field_id = dom_id(form_key) + "-" + name
+    problem = (EditState.problems if problems is None else problems).get(form_key + "." + name, "")
+    error_id = field_id + "-problem"
     return rx.el.div(
         rx.el.label(t(label_key), html_for=field_id),
         rx.el.select(
             *[rx.el.option(t(key), value=v) for v, key in static],
             *([rx.foreach(choices, lambda c: rx.el.option(c[1], value=c[0]))] if choices is not None else []),
             id=field_id, name=name, default_value=value, class_name="input",
+            aria_invalid=rx.cond(problem != "", "true", "false"), aria_describedby=rx.cond(problem != "", error_id, ""),
         ),
-        rx.cond(EditState.problems.get(form_key + "." + name, "") != "",
-                rx.el.p(EditState.problems.get(form_key + "." + name, ""), class_name="field-problem")),
+        rx.cond(problem != "", rx.el.p(problem, id=error_id, class_name="field-problem")),
         class_name="field",
     )
 

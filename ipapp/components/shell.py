@@ -75,6 +75,8 @@ def page_shell(title, active: str, *content: rx.Component) -> rx.Component:
         app_header(),
         rx.el.main(
             rx.el.h1(title, class_name="page-title"),
+            rx.cond(PlanState.security_notice != "",
+                    rx.el.p(PlanState.security_notice, role="alert", class_name="notice notice-error")),
             rx.cond(
                 PlanState.error != "",
                 rx.el.p(PlanState.error, role="alert", class_name="notice notice-error"),

@@ -1,7 +1,9 @@
 """The consent document in its canonical form, and what a passkey signs when it signs one.
 
-Pure: no database, no clock, no randomness. The text is plain bokmål (klarspråk) and exactly
-reproducible from its terms, because its SHA-256 is what the signer's passkey commits to:
+Pure: no database, no clock, no randomness. The text is plain language (klarspråk) in the
+signer's language (bokmål, nynorsk or English; its third line says which) and exactly
+reproducible from its terms and that language, because its SHA-256 is what the signer's passkey
+commits to (and the stored text, not the language, is what is verified later):
 
     challenge = SHA-256(document as UTF-8) || nonce      (nonce: 16 random bytes, single use)
 
@@ -17,7 +19,31 @@ from ipapp.domain.vocabulary import Section
 from ipapp.i18n import translate
 from ipapp.i18n.dates import format_date
 
-DOCUMENT_LOCALE = "nb"  # the signed text is always bokmål: one canonical form, one digest
+DOCUMENT_LOCALE = "nb"  # the default language of the document
+# The document's own words, per language. Changing one changes every new digest, never a stored one.
+PHRASES = {
+    "nb": dict(title="Samtykke til deling av individuell plan, versjon {version}", date="Dato: {date}",
+               language="Språk: bokmål", one="Jeg, {owner}, samtykker til at {clause}",
+               many="Jeg, {owner}, samtykker til dette:", purpose="Formål: {purpose}", no_purpose="Ikke oppgitt.",
+               withdraw="Jeg kan trekke samtykket tilbake når som helst, og det virker straks.",
+               guardian="Hvis en verge signerer, gjør vergen det på vegne av {owner}.",
+               clause="{who} kan se {sections} fra {first} til og med {last}.",
+               messages="{name} kan også sende meldinger.", also="og"),
+    "nn": dict(title="Samtykke til deling av individuell plan, versjon {version}", date="Dato: {date}",
+               language="Språk: nynorsk", one="Eg, {owner}, samtykkjer til at {clause}",
+               many="Eg, {owner}, samtykkjer til dette:", purpose="Føremål: {purpose}", no_purpose="Ikkje oppgitt.",
+               withdraw="Eg kan trekkje samtykket tilbake når som helst, og det verkar straks.",
+               guardian="Viss ei verje signerer, gjer verja det på vegner av {owner}.",
+               clause="{who} kan sjå {sections} frå {first} til og med {last}.",
+               messages="{name} kan også sende meldingar.", also="og"),
+    "en": dict(title="Consent to sharing an individual plan, version {version}", date="Date: {date}",
+               language="Language: English", one="I, {owner}, consent that {clause}",
+               many="I, {owner}, consent to this:", purpose="Purpose: {purpose}", no_purpose="Not given.",
+               withdraw="I can withdraw this consent at any time, and it takes effect at once.",
+               guardian="If a guardian signs, the guardian does so on behalf of {owner}.",
+               clause="{who} may see {sections} from {first} up to and including {last}.",
+               messages="{name} may also send messages.", also="and"),
+}
 DIGEST_BYTES = 32
 NONCE_BYTES = 16
 SECTION_ORDER: tuple[str, ...] = tuple(s.value for s in Section)  # the order the plan shows them
@@ -83,31 +109,30 @@ class ConsentTerms:
         object.__setattr__(self, "grants", tuple(self.grants))
 
 
-def _and_list(items: list[str]) -> str:
-    """«A», «A» og «B», «A», «B» og «C» (no Oxford comma in Norwegian)."""
+def _and_list(items: list[str], also: str = "og") -> str:
+    """«A», «A» og «B», «A», «B» og «C» (no Oxford comma in Norwegian, nor here in English)."""
     if len(items) == 1:
         return items[0]
-    return ", ".join(items[:-1]) + " og " + items[-1]
+    return ", ".join(items[:-1]) + f" {also} " + items[-1]
 
 
-def _section_names(sections: tuple[str, ...]) -> str:
+def _section_names(sections: tuple[str, ...], locale: str) -> str:
     # Guillemets, because section names themselves contain "og" ("Mål og tiltak").
-    return _and_list([f"«{translate(f'section.{s}', DOCUMENT_LOCALE)}»" for s in sections])
+    return _and_list([f"«{translate(f'section.{s}', locale)}»" for s in sections], PHRASES[locale]["also"])
 
 
-def _grant_clause(grant: GrantTerms) -> str:
+def _grant_clause(grant: GrantTerms, locale: str = DOCUMENT_LOCALE) -> str:
     """"Hanne Lindgren (mor) kan se «Møter» fra 1. mars 2027 til og med 31. mai 2027." """
+    words = PHRASES[locale]
     name = _one_line(grant.grantee_name)
     relation = _one_line(grant.grantee_relation)
     who = f"{name} ({relation})" if relation else name
-    clause = (
-        f"{who} kan se {_section_names(grant.sections)} "
-        f"fra {format_date(grant.valid_from, DOCUMENT_LOCALE)} "
-        f"til og med {format_date(grant.valid_until_last_day, DOCUMENT_LOCALE)}."
-    )
+    clause = words["clause"].format(who=who, sections=_section_names(grant.sections, locale),
+                                    first=format_date(grant.valid_from, locale),
+                                    last=format_date(grant.valid_until_last_day, locale))
     if Section.MESSAGES.value in grant.sections:
         # A grant of messages also lets the person write in them (ipapp.policy): say so.
-        clause += f" {name} kan også sende meldinger."
+        clause += " " + words["messages"].format(name=name)
     return clause
 
 
@@ -121,27 +146,31 @@ def _grant_key(grant: GrantTerms) -> tuple:
     )
 
 
-def canonical_document(terms: ConsentTerms) -> str:
-    """The consent text: deterministic, NFC, "\\n" line ends, no trailing spaces, one final newline."""
+def canonical_document(terms: ConsentTerms, locale: str = DOCUMENT_LOCALE) -> str:
+    """The consent text in `locale` (nb, nn or en): deterministic, NFC, "\\n" line ends, no
+    trailing spaces, one final newline."""
+    words = PHRASES[locale if locale in PHRASES else DOCUMENT_LOCALE]
+    locale = locale if locale in PHRASES else DOCUMENT_LOCALE
     owner = _one_line(terms.owner_name)
-    purpose = _one_line(terms.purpose) or "Ikke oppgitt."
+    purpose = _one_line(terms.purpose) or words["no_purpose"]
     grants = sorted(terms.grants, key=_grant_key)
     lines = [
-        f"Samtykke til deling av individuell plan, versjon {terms.version}",
-        f"Dato: {format_date(terms.created, DOCUMENT_LOCALE)}",
+        words["title"].format(version=terms.version),
+        words["date"].format(date=format_date(terms.created, locale)),
+        words["language"],
         "",
     ]
     if len(grants) == 1:
-        lines.append(f"Jeg, {owner}, samtykker til at {_grant_clause(grants[0])}")
+        lines.append(words["one"].format(owner=owner, clause=_grant_clause(grants[0], locale)))
     else:
-        lines.append(f"Jeg, {owner}, samtykker til dette:")
-        lines.extend(f"- {_grant_clause(g)}" for g in grants)
+        lines.append(words["many"].format(owner=owner))
+        lines.extend(f"- {_grant_clause(g, locale)}" for g in grants)
     lines += [
         "",
-        f"Formål: {purpose}",
+        words["purpose"].format(purpose=purpose),
         "",
-        "Jeg kan trekke samtykket tilbake når som helst, og det virker straks.",
-        f"Hvis en verge signerer, gjør vergen det på vegne av {owner}.",
+        words["withdraw"],
+        words["guardian"].format(owner=owner),
     ]
     text = "\n".join(line.rstrip() for line in lines) + "\n"
     return unicodedata.normalize("NFC", text)

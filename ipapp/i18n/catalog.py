@@ -379,11 +379,10 @@ MESSAGES: dict[str, dict[str, str]] = {
     },
     "invite.people_heading": {"nb": "Ny invitasjon til noen som er med", "nn": "Ny invitasjon til nokon som er med", "en": "A new invitation for someone already in"},
     "invite.people_intro": {
-        "nb": "Bruk dette hvis noen har mistet eller byttet telefon.",
-        "nn": "Bruk dette viss nokon har mista eller bytt telefon.",
-        "en": "Use this when someone lost or changed their phone.",
+        "nb": "Bruk dette hvis noen har mistet eller byttet telefon. En kode til planens eier, en verge eller noen som allerede bruker ipapp, virker først når en annen i koordinerende enhet har godkjent den.",
+        "nn": "Bruk dette viss nokon har mista eller bytt telefon. Ein kode til eigaren av planen, ein verje eller nokon som alt brukar ipapp, verkar først når ein annan i koordinerande eining har godkjent han.",
+        "en": "Use this when someone lost or changed their phone. A code for the plan's owner, a guardian or anyone already using ipapp works only once someone else in the coordinating unit has approved it.",
     },
-    "invite.remove_passkeys": {"nb": "Fjern de gamle passnøklene (mistet telefon)", "nn": "Fjern dei gamle passnøklane (mista telefon)", "en": "Remove the old passkeys (lost phone)"},
     "invite.reinvite": {"nb": "Lag ny invitasjon", "nn": "Lag ny invitasjon", "en": "Create a new invitation"},
     "invite.problem.given_name": {"nb": "Skriv fornavnet (høyst 200 tegn).", "nn": "Skriv førenamnet (høgst 200 teikn).", "en": "Write the first name (at most 200 characters)."},
     "invite.problem.family_name": {"nb": "Skriv etternavnet (høyst 200 tegn).", "nn": "Skriv etternamnet (høgst 200 teikn).", "en": "Write the last name (at most 200 characters)."},
@@ -508,11 +507,6 @@ MESSAGES: dict[str, dict[str, str]] = {
     "accesslog.everyone": {"nb": "Alle", "nn": "Alle", "en": "Everyone"},
     "accesslog.none": {"nb": "Ingen andre har sett planen ennå.", "nn": "Ingen andre har sett planen enno.", "en": "Nobody else has looked at the plan yet."},
     "accesslog.the_plan": {"nb": "planen", "nn": "planen", "en": "the plan"},
-    "accesslog.action.read": {"nb": "Så på {section}", "nn": "Såg på {section}", "en": "Looked at {section}"},
-    "accesslog.action.write": {"nb": "Endret {section}", "nn": "Endra {section}", "en": "Changed {section}"},
-    "accesslog.action.manage_sharing": {"nb": "Så på delingen", "nn": "Såg på delinga", "en": "Looked at the sharing"},
-    "accesslog.action.other": {"nb": "Brukte {section}", "nn": "Brukte {section}", "en": "Used {section}"},
-    "accesslog.tried": {"nb": "Prøvde å åpne {section}, men fikk ikke lov", "nn": "Prøvde å opne {section}, men fekk ikkje lov", "en": "Tried to open {section}, but was not allowed"},
     "accesslog.denied_mark": {"nb": "Stoppet:", "nn": "Stoppa:", "en": "Stopped:"},
     "accesslog.previous": {"nb": "Nyere", "nn": "Nyare", "en": "Newer"},
     "accesslog.next": {"nb": "Eldre", "nn": "Eldre", "en": "Older"},
@@ -573,7 +567,9 @@ def _merge(part: dict[str, dict[str, str]]) -> None:
 
 
 # Areas with many texts of their own live in their own modules (imported here, merged once).
-from ipapp.i18n import catalog_editing, catalog_print  # noqa: E402
+from ipapp.i18n import catalog_editing, catalog_log, catalog_print, catalog_setup  # noqa: E402
 
 _merge(catalog_editing.MESSAGES)
 _merge(catalog_print.MESSAGES)
+_merge(catalog_setup.MESSAGES)
+_merge(catalog_log.MESSAGES)

@@ -46,6 +46,7 @@ class Account(SQLModel, table=True):
 
 class PasskeyCredential(SQLModel, table=True):
     __tablename__ = "passkey_credential"
+    __table_args__ = (CheckConstraint("added_via IN ('self', 'invitation', 'recovery')", name="added_via"),)
 
     id: int | None = Field(default=None, primary_key=True)
     account_id: int = Field(foreign_key="account.id", index=True, ondelete="CASCADE")
@@ -56,6 +57,12 @@ class PasskeyCredential(SQLModel, table=True):
     label: str = Field(default="", max_length=100)
     created_at: NaiveDatetime = Field(default_factory=utcnow)
     last_used_at: NaiveDatetime | None = None
+    # How it came: the person added it while signed in, with a first invitation, or with a recovery
+    # code (made by `added_by_person_id`). A recovered key may not sign a consent before
+    # `may_sign_from`: whoever took over an account by recovery cannot sign in the owner's name at once.
+    added_via: str = Field(default="self", max_length=16)
+    added_by_person_id: int | None = Field(default=None, foreign_key="person.id")
+    may_sign_from: NaiveDatetime | None = None
 
 
 class Invitation(SQLModel, table=True):
@@ -63,6 +70,7 @@ class Invitation(SQLModel, table=True):
 
     __table_args__ = (
         CheckConstraint(f"plan_role IS NULL OR plan_role IN {sql_in(PlanRole)}", name="plan_role"),
+        CheckConstraint("kind IN ('first', 'recovery')", name="kind"),
     )
 
     id: int | None = Field(default=None, primary_key=True)
@@ -75,12 +83,19 @@ class Invitation(SQLModel, table=True):
     expires_at: NaiveDatetime
     used_at: NaiveDatetime | None = None
     revoked_at: NaiveDatetime | None = None
+    # "recovery": a new key for an account that has one (or for an owner or guardian). It works only
+    # once a unit admin other than its maker approved it (ipapp.services.recovery).
+    kind: str = Field(default="first", max_length=16)
+    needs_approval: bool = False
+    approved_by_person_id: int | None = Field(default=None, foreign_key="person.id")
+    approved_at: NaiveDatetime | None = None
 
 
 class WebSession(SQLModel, table=True):
     """A signed-in browser. The cookie holds a random id; only its hash is stored."""
 
     __tablename__ = "web_session"
+    __table_args__ = (CheckConstraint("method IN ('passkey', 'national', 'demo')", name="method"),)
 
     id: int | None = Field(default=None, primary_key=True)
     session_hash: str = Field(unique=True, max_length=128)
@@ -94,6 +109,7 @@ class WebSession(SQLModel, table=True):
     expires_at: NaiveDatetime
     idle_timeout_seconds: int = Field(default=1800, gt=0)
     revoked_at: NaiveDatetime | None = None
+    method: str = Field(default="passkey", max_length=16)  # how it signed in, shown under Meg
 
 
 class PlanMember(SQLModel, table=True):

@@ -23,6 +23,8 @@ class Plan(SQLModel, table=True):
     period_end: date | None = None
     next_review_on: date  # the plan is reviewed at least yearly
     version: int = Field(default=1, ge=1)  # of the period and review date: no lost updates
+    closed_at: NaiveDatetime | None = None
+    closed_reason: str = Field(default="", max_length=500)
     created_at: NaiveDatetime = Field(default_factory=utcnow)
     updated_at: NaiveDatetime = Field(default_factory=utcnow)
 

@@ -21,7 +21,7 @@ def access_log_page() -> rx.Component:
     return page_shell(
         t("accesslog.title"),
         "/deling",
-        rx.el.p(t("accesslog.intro"), class_name="lead"),
+        rx.el.p(t("accesslog.intro_own"), class_name="lead"),
         rx.cond(AccessLogState.problem != "",
                 rx.el.p(AccessLogState.problem, role="alert", class_name="notice notice-error")),
         rx.el.div(

@@ -29,6 +29,7 @@ def _passkey_row(row) -> rx.Component:
     return rx.el.li(
         rx.el.p(rx.el.strong(row.label)),
         rx.el.p(t("me.passkey_added"), " ", row.added, class_name="detail"),
+        rx.el.p(row.how, class_name=rx.cond(row.recovered, "notice", "detail")),
         rx.cond(row.last_used != "", rx.el.p(t("me.passkey_last_used"), " ", row.last_used, class_name="detail")),
         rx.el.details(
             rx.el.summary(t("me.passkey_rename")),
@@ -49,6 +50,22 @@ def _passkey_row(row) -> rx.Component:
                          on_click=MeState.remove_passkey(row.id), class_name="button button-danger"),
         ),
         class_name="access-row",
+    )
+
+
+def _sign_in_row(row) -> rx.Component:
+    return rx.el.li(
+        rx.el.p(rx.el.strong(row.when), " · ", row.method),
+        rx.el.p(row.device, rx.cond(row.current, rx.el.span(" · ", t("me.this_device"))), class_name="detail"),
+    )
+
+
+def _sign_ins_section() -> rx.Component:
+    return rx.el.section(
+        rx.el.h2(t("me.sign_ins"), id="sign-ins-heading"),
+        rx.el.p(t("me.sign_ins_intro"), class_name="detail"),
+        rx.el.ul(rx.foreach(MeState.sign_ins, _sign_in_row), class_name="plain-list card"),
+        aria_labelledby="sign-ins-heading",
     )
 
 
@@ -89,9 +106,15 @@ def me_page() -> rx.Component:
         ),
         rx.cond(
             MeState.may_name_substitutes,
-            link(icon("user-round-cog"), rx.el.span(t("substitute.open")), href="/vikar", class_name="action-link"),
+            rx.fragment(
+                link(icon("users"), rx.el.span(t("unit.people_title")), href="/enhet", class_name="action-link"),
+                link(icon("folder-open"), rx.el.span(t("unit.plans_title")), href="/enhet/planer",
+                     class_name="action-link"),
+                link(icon("user-round-cog"), rx.el.span(t("substitute.open")), href="/vikar", class_name="action-link"),
+            ),
         ),
         _passkeys_section(),
+        _sign_ins_section(),
         rx.el.fieldset(
             rx.el.legend(t("me.language")),
             *[_language_option(code) for code in SUPPORTED_LOCALES],
@@ -192,7 +215,9 @@ def invitation_page() -> rx.Component:
                 InvitationState.opened,
                 rx.fragment(
                     rx.el.p(t("invitation.hello"), " ", InvitationState.invited_name, "!", class_name="lead"),
-                    rx.el.p(t("invitation.explain")),
+                    rx.cond(InvitationState.adds_key,
+                            rx.el.p(t("invitation.adds_key"), class_name="notice"),
+                            rx.el.p(t("invitation.explain"))),
                     rx.el.p(t("signin.passkey_explained")),
                     rx.cond(
                         InvitationState.sign_in_error != "",

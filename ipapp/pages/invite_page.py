@@ -20,15 +20,29 @@ def _field(name: str, label_key: str, input_type: str = "text", autocomplete: st
 
 def _result() -> rx.Component:
     invitation = InviteState.invitation
-    return rx.cond(
-        invitation,
-        rx.el.section(
-            rx.el.h2(t("invite.result_heading"), id="invitation-result", tab_index=-1),
-            rx.el.p(t("invite.result_for"), " ", invitation.person_name),
-            invitation_code(invitation, "invitation-link"),
-            rx.el.p(t("invite.send_hint"), class_name="detail"),
-            class_name="card",
-            role="status",
+    outcome = InviteState.recovery_outcome
+    return rx.fragment(
+        rx.cond(
+            outcome == "use_national_login",
+            rx.el.section(
+                rx.el.h2(t("recovery.no_code_heading"), id="invitation-result", tab_index=-1),
+                rx.el.p(t("recovery.use_national_login")),
+                class_name="card", role="status",
+            ),
+        ),
+        rx.cond(
+            invitation,
+            rx.el.section(
+                rx.el.h2(rx.cond(outcome == "awaiting_approval", t("recovery.made_heading"),
+                                 t("invite.result_heading")), id="invitation-result", tab_index=-1),
+                rx.el.p(t("invite.result_for"), " ", invitation.person_name),
+                rx.cond(outcome == "awaiting_approval",
+                        rx.el.p(t("recovery.awaiting_approval"), class_name="notice")),
+                invitation_code(invitation, "invitation-link"),
+                rx.el.p(t("invite.send_hint"), class_name="detail"),
+                class_name="card",
+                role="status",
+            ),
         ),
     )
 
@@ -38,11 +52,6 @@ def _person(person) -> rx.Component:
         rx.el.p(rx.el.strong(person.name), " · ", person.role_label),
         rx.el.form(
             rx.el.input(type="hidden", name="person_id", value=person.person_id.to_string()),
-            rx.el.label(
-                rx.el.input(type="checkbox", name="remove_passkeys"),
-                rx.el.span(t("invite.remove_passkeys")),
-                class_name="choice",
-            ),
             rx.el.button(t("invite.reinvite"), type="submit", class_name="button button-secondary"),
             on_submit=InviteState.reinvite,
         ),

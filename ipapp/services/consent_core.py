@@ -47,6 +47,7 @@ ERROR_CODES = frozenset(
         "already_withdrawn",
         "disabled",  # the signer's account is missing or not active
         "no_passkey",  # the signer has no passkey to sign with
+        "recovered_key_waiting",  # only keys added by a recovery code under 24 hours ago
         "challenge",  # not the challenge issued for this consent, or used or expired
         "unknown_credential",  # no passkey with this credential id
         "not_own_credential",  # a passkey, but not the signer's own

@@ -92,7 +92,11 @@ def signing_options(
         ).all()
         if not own:
             raise _refuse("no_passkey", f"account {account.id} has no passkey")
-        allow = [credential_descriptor(row) for row in own]
+        # A key added by a recovery code signs nothing in its first 24 hours (_check_assertion).
+        ready = [row for row in own if row.may_sign_from is None or row.may_sign_from <= utcnow()]
+        if not ready:
+            raise _refuse("recovered_key_waiting", f"account {account.id}: only recently recovered passkeys")
+        allow = [credential_descriptor(row) for row in ready]
         document, consent_row_id = consent.document, consent.id
 
     nonce = secrets.token_bytes(NONCE_BYTES)
@@ -201,6 +205,9 @@ def _check_assertion(attempt: _Attempt, parsed: AuthenticationCredential) -> tup
             f"passkey {row.id} of account {row.account_id} used to sign for account {attempt.account_id}",
             logging.WARNING,
         )
+    if row.may_sign_from is not None and row.may_sign_from > utcnow():
+        raise _refuse("recovered_key_waiting", f"passkey {row.id} was added by recovery less than 24 hours ago",
+                      logging.WARNING)
     handle = parsed.response.user_handle
     if not isinstance(handle, bytes) or not hmac.compare_digest(handle, user_handle(attempt.account_id)):
         raise _refuse("user_handle", f"user handle does not belong to passkey {row.id}", logging.WARNING)

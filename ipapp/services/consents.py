@@ -29,13 +29,14 @@ from ipapp import live
 from ipapp.live.changes import CHANGED
 from ipapp.db import transaction
 from ipapp.domain.consent import (
+    DOCUMENT_LOCALE,
     ConsentTerms,
     GrantTerms,
     canonical_document,
     document_digest,
 )
 from ipapp.domain.vocabulary import SignedAs
-from ipapp.i18n import translate
+from ipapp.i18n import SUPPORTED_LOCALES, translate
 from ipapp.i18n.dates import to_oslo
 from ipapp.models import (
     AccessGrant,
@@ -152,11 +153,17 @@ def _covered_grant_ids(session: Session, consent_id: int) -> set[int]:
     )
 
 
-def draft_consent(actor_person_id: int | None, plan_id: object) -> ConsentView:
-    """A consent version covering the plan's current grants (not revoked, not yet ended).
+def _in_every_language(terms: ConsentTerms) -> set[str]:
+    return {canonical_document(terms, locale) for locale in SUPPORTED_LOCALES}
+
+
+def draft_consent(actor_person_id: int | None, plan_id: object, locale: str = DOCUMENT_LOCALE) -> ConsentView:
+    """A consent version covering the plan's current grants (not revoked, not yet ended), written
+    in the language the signer reads (`locale`; the text says which).
 
     Asking again while that version is still unsigned and the grants are unchanged returns the
-    same version (no churn of version numbers on a reload).
+    same version (no churn of version numbers on a reload, nor on a change of language: the
+    unsigned text is simply written again in the new one).
     """
     now = utcnow()
     try:
@@ -174,10 +181,14 @@ def draft_consent(actor_person_id: int | None, plan_id: object) -> ConsentView:
                     if latest.signed_at is not None and not _guardian_lapsed(latest, ctx.facts, now):
                         raise _refuse("up_to_date", f"consent {latest.id} already covers these grants")
                     same = _terms(session, ctx.plan, grants, latest.version, to_oslo(latest.created_at).date())
-                    if latest.signed_at is None and canonical_document(same) == latest.document:
+                    if latest.signed_at is None and latest.document in _in_every_language(same):
+                        text = canonical_document(same, locale)
+                        if text != latest.document:  # only its language differs, and it is unsigned
+                            latest.document, latest.document_sha256 = text, document_digest(text).hex()
+                            session.add(latest)
                         return _view(session, latest)
             version = (latest.version if latest else 0) + 1
-            document = canonical_document(_terms(session, ctx.plan, grants, version, to_oslo(now).date()))
+            document = canonical_document(_terms(session, ctx.plan, grants, version, to_oslo(now).date()), locale)
             consent = Consent(
                 plan_id=ctx.plan.id,
                 version=version,

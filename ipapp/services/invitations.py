@@ -46,13 +46,15 @@ class NewInvitation:
 class InvitationView:
     given_name: str
     person_name: str
+    adds_key: bool = False  # the account is in use: the code adds one more key to it (recovery)
 
 
 def _hash(code: str) -> str:
     return hashlib.sha256(code.encode()).hexdigest()
 
 
-def _require_inviter(session: Session, actor_person_id: int | None, plan_id: object, now: datetime) -> Plan:
+def require_inviter(session: Session, actor_person_id: int | None, plan_id: object,
+                    now: datetime) -> tuple[Plan, policy.Decision]:
     if not isinstance(plan_id, int) or isinstance(plan_id, bool):
         raise AccessDenied("bad_plan_id")
     plan = session.get(Plan, plan_id)
@@ -65,7 +67,7 @@ def _require_inviter(session: Session, actor_person_id: int | None, plan_id: obj
     )
     if not decision.allowed:
         raise AccessDenied(decision.reason)
-    return plan
+    return plan, decision
 
 
 def _clean(value: object, field: str, *, required: bool, limit: int, pattern: re.Pattern | None = None) -> str:
@@ -77,8 +79,8 @@ def _clean(value: object, field: str, *, required: bool, limit: int, pattern: re
     return text
 
 
-def issue_code(session: Session, account_id: int, actor_person_id: int, plan_id: int, role: str | None,
-           now: datetime) -> str:
+def issue_code(session: Session, account_id: int, actor_person_id: int | None, plan_id: int | None,
+               role: str | None, now: datetime, *, kind: str = "first", needs_approval: bool = False) -> str:
     # A new code makes earlier unused ones useless: one live invitation per account.
     session.exec(
         update(Invitation)
@@ -89,7 +91,7 @@ def issue_code(session: Session, account_id: int, actor_person_id: int, plan_id:
     code = secrets.token_urlsafe(16)  # 128 bits: not guessable, short enough to read out
     session.add(Invitation(account_id=account_id, code_hash=_hash(code), created_by_person_id=actor_person_id,
                            plan_id=plan_id, plan_role=role, created_at=now,
-                           expires_at=now + INVITATION_LIFETIME))
+                           expires_at=now + INVITATION_LIFETIME, kind=kind, needs_approval=needs_approval))
     return code
 
 
@@ -169,32 +171,16 @@ def create_invitation(actor_person_id: int | None, plan_id: object, form: object
         raise InvitationProblem("invalid", "role")
     now = utcnow()
     with transaction() as session:
-        plan = _require_inviter(session, actor_person_id, plan_id, now)
+        plan, _ = require_inviter(session, actor_person_id, plan_id, now)
         return invite_in(session, plan, actor_person_id, new, role, now, locale)[1]
 
 
-def reinvite(actor_person_id: int | None, plan_id: object, person_id: object, remove_old_passkeys: object,
-             locale: str) -> NewInvitation:
-    """Account recovery: a new code for someone already on the plan (e.g. a lost phone)."""
-    if not isinstance(person_id, int) or isinstance(person_id, bool):
-        raise AccessDenied("bad_person_id")
-    now = utcnow()
-    with transaction() as session:
-        plan = _require_inviter(session, actor_person_id, plan_id, now)
-        connected = {plan.owner_person_id} | set(
-            session.exec(select(PlanMember.person_id).where(PlanMember.plan_id == plan.id)).all()
-        )
-        account = session.exec(select(Account).where(Account.person_id == person_id)).first()
-        if person_id not in connected or account is None:
-            raise AccessDenied("not_on_plan")  # only people on this plan, never anyone else's
-        code = issue_code(session, account.id, actor_person_id, plan.id, None, now)
-        person = session.get(Person, person_id)
-        account_id = account.id
-        result = invitation_result(code, person, now, locale)
-    if remove_old_passkeys is True:
-        for passkey in passkeys.list_passkeys(account_id):
-            passkeys.remove_passkey(account_id, passkey.id)
-    return result
+def reinvite(actor_person_id: int | None, plan_id: object, person_id: object, locale: str):
+    """A new code for someone already on the plan (a lost phone): see ipapp.services.recovery,
+    which decides whether it works at once, after a second staff member's approval, or not at all."""
+    from ipapp.services import recovery
+
+    return recovery.request_code(actor_person_id, plan_id, person_id, locale)
 
 
 def _usable(session: Session, code: object, now: datetime) -> Invitation:
@@ -209,6 +195,8 @@ def _usable(session: Session, code: object, now: datetime) -> Invitation:
         raise InvitationProblem("used")
     if invitation.expires_at <= now:
         raise InvitationProblem("expired")
+    if invitation.needs_approval and invitation.approved_at is None:
+        raise InvitationProblem("awaiting_approval")  # a recovery code a second staff member must approve
     return invitation
 
 
@@ -217,7 +205,8 @@ def open_invitation(code: object) -> InvitationView:
         invitation = _usable(session, code, utcnow())
         account = session.get(Account, invitation.account_id)
         person = session.get(Person, account.person_id)
-        return InvitationView(given_name=person.given_name, person_name=person.full_name)
+        in_use = invitation.kind == "recovery" or account.status == AccountStatus.ACTIVE.value
+        return InvitationView(given_name=person.given_name, person_name=person.full_name, adds_key=in_use)
 
 
 def registration_options(code: object) -> str:
@@ -228,6 +217,8 @@ def registration_options(code: object) -> str:
 
 def redeem(code: object, credential: object, label: object) -> tuple[int, int]:
     """Register the passkey and use up the code, once; returns (account_id, passkey id)."""
+    from ipapp.services import recovery
+
     with transaction() as session:
         invitation = _usable(session, code, utcnow())
         account_id, invitation_id = invitation.account_id, invitation.id
@@ -247,6 +238,7 @@ def redeem(code: object, credential: object, label: object) -> tuple[int, int]:
         if account.status == AccountStatus.INVITED.value:
             account.status = AccountStatus.ACTIVE.value
             session.add(account)
+        recovery.after_redeem(session, session.get(Invitation, invitation_id), passkey_id, account.person_id, utcnow())
     return account_id, passkey_id
 
 
@@ -273,7 +265,7 @@ def people_on_plan(actor_person_id: int | None, plan_id: object, locale: str) ->
     """The owner and the members, for re-inviting; only for those who may invite."""
     now = utcnow()
     with transaction() as session:
-        plan = _require_inviter(session, actor_person_id, plan_id, now)
+        plan, _ = require_inviter(session, actor_person_id, plan_id, now)
         rows = [(plan.owner_person_id, "owner")] + [
             (m.person_id, m.role)
             for m in session.exec(select(PlanMember).where(PlanMember.plan_id == plan.id)).all()

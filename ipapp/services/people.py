@@ -6,7 +6,7 @@ from sqlmodel import Session, col, select
 
 from ipapp.db import transaction
 from ipapp.domain.vocabulary import AccountStatus
-from ipapp.i18n import translate
+from ipapp.i18n import SUPPORTED_LOCALES, translate
 from ipapp.models import Account, Guardianship, Person, Plan, PlanCoordinator, PlanMember
 from ipapp.services.plan_access import plans_for_person
 
@@ -19,6 +19,7 @@ class PersonView:
     id: int
     name: str
     role_label: str
+    locale: str = "nb"  # the language she chose under Meg: hers on every device, and for what is sent to her
 
 
 def role_key(session: Session, person_id: int) -> str:
@@ -67,7 +68,19 @@ def describe(person_id: int, locale: str) -> PersonView | None:
         if person is None:
             return None
         key = role_key(session, person_id)
-        return PersonView(id=person.id, name=person.full_name, role_label=translate(f"role.{key}", locale))
+        return PersonView(id=person.id, name=person.full_name, role_label=translate(f"role.{key}", locale),
+                          locale=person.locale)
+
+
+def set_locale(person_id: int, locale: str) -> None:
+    """Her choice under Meg, kept on her (reminders and e-mail use it later too)."""
+    if locale not in SUPPORTED_LOCALES:
+        return
+    with transaction() as session:
+        person = session.get(Person, person_id)
+        if person is not None and person.locale != locale:
+            person.locale = locale
+            session.add(person)
 
 
 def first_plan_for(person_id: int) -> int | None:
@@ -87,12 +100,17 @@ def starting_point(person_id: int) -> tuple[int | None, bool]:
 
 
 WORKSPACE_ROUTE = "/planer"
+UNIT_ROUTE = "/enhet"
 
 
 def landing_for_account(account_id: int) -> str:
-    """Where sign-in lands: a coordinator on "Mine planer", everyone else on their plan."""
+    """Where sign-in lands: a coordinator on "Mine planer", the coordinating unit on its people,
+    everyone else on their plan."""
     with transaction() as session:
         coordinates = session.exec(
             select(PlanCoordinator.id).join(Account, col(Account.person_id) == col(PlanCoordinator.coordinator_person_id))
             .where(Account.id == account_id, col(PlanCoordinator.assigned_until).is_(None))).first()
-        return WORKSPACE_ROUTE if coordinates is not None else "/"
+        if coordinates is not None:
+            return WORKSPACE_ROUTE
+        account = session.get(Account, account_id)
+        return UNIT_ROUTE if account is not None and account.is_unit_admin else "/"

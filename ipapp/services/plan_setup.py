@@ -47,7 +47,8 @@ def _new_person(session: Session, form: object, actor_person_id: int | None, pla
     return NewPersonResult(person.id, invitations.invitation_result(code, person, now, locale))
 
 
-def _require_unit_admin(session: Session, actor_person_id: int | None, target: str) -> None:
+def require_unit_admin(session: Session, actor_person_id: int | None, target: str) -> None:
+    """Only the coordinating unit sets up people and plans; every attempt is audited."""
     actor = actor_for(session, actor_person_id)
     audit.record(session, actor_person_id=actor_person_id, actor_role="unit_admin" if actor.is_unit_admin else "none",
                  plan_id=None, action="set_up", section=None, allowed=actor.is_unit_admin,
@@ -56,14 +57,17 @@ def _require_unit_admin(session: Session, actor_person_id: int | None, target: s
         raise AccessDenied("not_unit_admin")
 
 
-def first_unit_admin(form: object, locale: str = "nb") -> NewPersonResult:
-    """The installation's first unit admin; refused once there is one."""
+def first_unit_admin(form: object, locale: str = "nb", force: bool = False) -> NewPersonResult:
+    """The installation's first unit admin (from the operator's command line); refused once there
+    is one unless `force` (another one, e.g. when the only administrator has left)."""
     with transaction() as session:
-        if session.exec(select(Account.id).where(Account.is_unit_admin)).first() is not None:
+        exists = session.exec(select(Account.id).where(Account.is_unit_admin)).first() is not None
+        if exists and not force:
             raise AccessDenied("unit_admin_exists")
         result = _new_person(session, form, None, None, locale, unit_admin=True)
         audit.record(session, actor_person_id=result.person_id, actor_role="unit_admin", plan_id=None,
-                     action="set_up", section=None, allowed=True, reason="first_unit_admin",
+                     action="set_up", section=None, allowed=True,
+                     reason="forced_unit_admin" if exists else "first_unit_admin",
                      target=f"person:{result.person_id}")
         return result
 
@@ -71,7 +75,7 @@ def first_unit_admin(form: object, locale: str = "nb") -> NewPersonResult:
 def add_coordinator(actor_person_id: int | None, form: object, locale: str = "nb") -> NewPersonResult:
     """A coordinator's account (they see a plan only once they are named its coordinator)."""
     with transaction() as session:
-        _require_unit_admin(session, actor_person_id, "coordinator:new")
+        require_unit_admin(session, actor_person_id, "coordinator:new")
         return _new_person(session, form, actor_person_id, None, locale)
 
 
@@ -80,7 +84,7 @@ def create_plan(actor_person_id: int | None, owner_form: object, *, birth_date: 
                 locale: str = "nb") -> NewPlan:
     """A plan for a new owner, with its coordinator, and the owner's invitation."""
     with transaction() as session:
-        _require_unit_admin(session, actor_person_id, "plan:new")
+        require_unit_admin(session, actor_person_id, "plan:new")
         details = check_new_person(owner_form)
         owner = Person(given_name=details.given_name, family_name=details.family_name, birth_date=birth_date,
                        email=details.email or None, phone=details.phone or None)
@@ -100,8 +104,9 @@ def create_plan(actor_person_id: int | None, owner_form: object, *, birth_date: 
             session.add(PlanCoordinator(plan_id=plan.id, coordinator_person_id=coordinator_person_id,
                                         assigned_by_person_id=actor_person_id))
         versions.record(session, plan.id, "plan", plan, "create", actor_person_id, now)
-        audit.record(session, actor_person_id=actor_person_id, actor_role="unit_admin", plan_id=plan.id,
-                     action="set_up", section=None, allowed=True, reason="unit_admin", target=f"plan:{plan.id}")
+        audit_on_plan(session, actor_person_id, plan.id, f"plan:{plan.id}")
+        if coordinator_person_id is not None:
+            audit_on_plan(session, actor_person_id, plan.id, f"coordinator:{coordinator_person_id}")
         return NewPlan(plan.id, owner.id, invitations.invitation_result(code, owner, now, locale))
 
 
@@ -109,13 +114,14 @@ def add_guardian(actor_person_id: int | None, plan_id: int, form: object, *, bas
                  valid_until: date | None = None, locale: str = "nb") -> NewPersonResult:
     """A guardian of the plan's owner (a parent of a minor, or appointed by a court), invited."""
     with transaction() as session:
-        _require_unit_admin(session, actor_person_id, f"plan:{plan_id}:guardian")
+        require_unit_admin(session, actor_person_id, f"plan:{plan_id}:guardian")
         plan = session.get(Plan, plan_id)
         if plan is None:
             raise AccessDenied("no_such_plan")
         result = _new_person(session, form, actor_person_id, plan.id, locale)
         session.add(Guardianship(owner_person_id=plan.owner_person_id, guardian_person_id=result.person_id,
                                  basis=basis, valid_from=valid_from, valid_until=valid_until))
+        audit_on_plan(session, actor_person_id, plan.id, f"guardian:{result.person_id}")
         return result
 
 
@@ -123,7 +129,7 @@ def assign_coordinator(actor_person_id: int | None, plan_id: int, coordinator_pe
     """A new coordinator for the plan from now on; the current one's assignment ends (kept as history)."""
     now = utcnow()
     with transaction() as session:
-        _require_unit_admin(session, actor_person_id, f"plan:{plan_id}:coordinator")
+        require_unit_admin(session, actor_person_id, f"plan:{plan_id}:coordinator")
         if session.get(Plan, plan_id) is None or session.get(Person, coordinator_person_id) is None:
             raise AccessDenied("no_such_plan")
         for current in session.exec(select(PlanCoordinator).where(PlanCoordinator.plan_id == plan_id,
@@ -133,6 +139,13 @@ def assign_coordinator(actor_person_id: int | None, plan_id: int, coordinator_pe
         session.flush()
         session.add(PlanCoordinator(plan_id=plan_id, coordinator_person_id=coordinator_person_id,
                                     assigned_from=now, assigned_by_person_id=actor_person_id))
+        audit_on_plan(session, actor_person_id, plan_id, f"coordinator:{coordinator_person_id}")
+
+
+def audit_on_plan(session: Session, actor_person_id: int | None, plan_id: int, target: str) -> None:
+    """On the plan's own chain: its owner reads who set up what about the people on her plan."""
+    audit.record(session, actor_person_id=actor_person_id, actor_role="unit_admin", plan_id=plan_id,
+                 action="set_up", section=None, allowed=True, reason="unit_admin", target=target)
 
 
 # --- a substitute coordinator -------------------------------------------------------------------
@@ -168,7 +181,7 @@ def add_substitute(actor_person_id: int | None, plan_id: int, person_id: int, ra
 
     form = Form(raw)
     with transaction() as session:
-        _require_unit_admin(session, actor_person_id, f"plan:{plan_id}:substitute")
+        require_unit_admin(session, actor_person_id, f"plan:{plan_id}:substitute")
         first, last = form.day("valid_from", required=True), form.day("valid_until", required=True)
         if first and last and last < first:
             form.problem("valid_until", "end_before_start")
@@ -194,7 +207,7 @@ def end_substitute(actor_person_id: int | None, substitute_id: int) -> None:
 
     with transaction() as session:
         row = session.get(CoordinatorSubstitute, substitute_id)
-        _require_unit_admin(session, actor_person_id, f"substitute:{substitute_id}:end")
+        require_unit_admin(session, actor_person_id, f"substitute:{substitute_id}:end")
         if row is None:
             raise AccessDenied("no_such_item")
         today = oslo_today(utcnow())

@@ -20,7 +20,7 @@ def _post_then_enter(ceremony_js: str, url: str, body_js: str) -> str:
         "  let answer = {};\n"
         "  try { answer = await res.json(); } catch (e) { answer = {error: 'failed'}; }\n"
         # Only our two landing pages, whatever the answer says.
-        "  if (res.ok) { window.location.assign(answer.to === '/planer' ? '/planer' : '/'); return {ok: true}; }\n"
+        "  if (res.ok) { window.location.assign(['/planer', '/enhet'].includes(answer.to) ? answer.to : '/'); return {ok: true}; }\n"
         "  return {error: answer.error || 'failed'};\n"
         "})()"
     )

@@ -1,5 +1,6 @@
-""""Hvem har sett planen min": who opened which part of the plan when, newest first, for the
-owner (or an acting guardian). The service decides who may see the log."""
+""""Hvem har sett planen min": who did what to the plan when, newest first, for the owner (or an
+acting guardian). The service decides who may see the log and what each event is called (a
+catalog key and its display-ready parameters); here it becomes text in the person's language."""
 
 from dataclasses import dataclass
 
@@ -40,13 +41,6 @@ class AccessLogState(SessionState):
     problem: str = ""
     loaded: bool = False
 
-    def _what(self, action: str, outcome: str, section_label: str) -> str:
-        section = section_label or self._text("accesslog.the_plan")
-        if outcome == "denied":
-            return self._text("accesslog.tried", section=section)
-        key = action if action in ("read", "write", "manage_sharing", "download", "set_up") else "other"
-        return self._text(f"accesslog.action.{key}", section=section)
-
     def _load(self) -> None:
         try:
             result = who_looked(self._person_id, self._plan_id, page=self.page, per_page=PER_PAGE,
@@ -57,7 +51,7 @@ class AccessLogState(SessionState):
             return
         self.rows = [
             LogRow(id=e.event_id, who=f"{e.person_name} ({e.role_label.lower()})",
-                   what=self._what(e.action, e.outcome, e.section_label), when=e.when,
+                   what=self._text(e.text_key, **e.text_params), when=e.when,
                    denied=e.outcome == "denied")
             for e in result.entries
         ]

@@ -21,6 +21,7 @@ MESSAGES = {
     "superseded": "consent.error.changed",
     "already_signed": "consent.error.already_signed",
     "no_passkey": "consent.error.no_passkey",
+    "recovered_key_waiting": "consent.error.recovered_key_waiting",
     "nothing_to_consent": "consent.error.nothing_to_consent",
     "cancelled": "signin.error.cancelled",
     "NotAllowedError": "signin.error.cancelled",
@@ -87,7 +88,7 @@ class ConsentState(SessionState):
     def load_consent(self):
         self.problem, self.notice, self.loaded = "", "", False
         try:  # a changed sharing setup gets its new version to sign
-            consents.draft_consent(self._person_id, self._plan_id)
+            consents.draft_consent(self._person_id, self._plan_id, self.lang)
         except consents.ConsentError as nothing_new:
             log.debug("no new consent version: %s", nothing_new.code)
         except AccessDenied:

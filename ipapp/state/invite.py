@@ -20,6 +20,7 @@ class InviteState(SessionState):
     people: list[invitations.PlanPerson] = []
     problem: str = ""
     invitation: invitations.NewInvitation | None = None
+    recovery_outcome: str = ""  # "", "ready", "awaiting_approval", "use_national_login"
 
     def _target_plan(self) -> int | None:
         return self.chosen_plan or self._plan_id
@@ -33,7 +34,7 @@ class InviteState(SessionState):
     @rx.event
     @endpoint("signed_in")
     def load_invite(self):
-        self.problem, self.invitation = "", None
+        self.problem, self.invitation, self.recovery_outcome = "", None, ""
         # A unit admin has no plan of their own: they choose among the plans they may invite to.
         self.plans = invitations.plans_to_invite_to(self._person_id)
         own = self._plan_id in {p.plan_id for p in self.plans}
@@ -47,7 +48,7 @@ class InviteState(SessionState):
         chosen = parse_id(value) or 0
         # Only a plan offered to this person; anything else changes nothing.
         if chosen in {p.plan_id for p in self.plans}:
-            self.chosen_plan, self.invitation, self.problem = chosen, None, ""
+            self.chosen_plan, self.invitation, self.problem, self.recovery_outcome = chosen, None, "", ""
             self._load_people()
 
     @rx.event
@@ -63,7 +64,7 @@ class InviteState(SessionState):
         except AccessDenied:
             self.problem = self._text("error.not_available")
             return None
-        self.problem = ""
+        self.problem, self.recovery_outcome = "", ""
         self.people = invitations.people_on_plan(self._person_id, self._target_plan(), self.lang)
         # Done: empty the form so the same person is not invited twice by a second tap.
         return [rx.set_value(f"invite-{name}", "") for name in FORM_FIELDS] + [
@@ -78,12 +79,9 @@ class InviteState(SessionState):
             self.problem = self._text("error.not_available")
             return None
         try:
-            self.invitation = invitations.reinvite(
-                self._person_id, self._target_plan(), person_id, form.get("remove_passkeys") == "on",
-                self.lang,
-            )
+            result = invitations.reinvite(self._person_id, self._target_plan(), person_id, self.lang)
         except AccessDenied:
             self.problem = self._text("error.not_available")
             return None
-        self.problem = ""
+        self.problem, self.invitation, self.recovery_outcome = "", result.invitation, result.outcome
         return rx.set_focus("invitation-result")

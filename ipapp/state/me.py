@@ -20,10 +20,21 @@ class PasskeyRow:
     label: str
     added: str
     last_used: str
+    how: str  # "Lagt til med en gjenopprettingskode laget av Ingrid Koordinator"
+    recovered: bool
+
+
+@dataclass
+class SignInRow:
+    when: str
+    device: str
+    method: str  # in words
+    current: bool
 
 
 class MeState(SessionState):
     passkeys: list[PasskeyRow] = []
+    sign_ins: list[SignInRow] = []
     may_invite: bool = False
     may_name_substitutes: bool = False  # the coordinating unit
     register_script: str = ""
@@ -42,14 +53,23 @@ class MeState(SessionState):
 
     def _refresh(self) -> None:
         now = utcnow()
+        keys = accounts.my_passkeys(self._person_id)
+        names = accounts.names_of({p.added_by_person_id for p in keys if p.added_by_person_id})
         self.passkeys = [
             PasskeyRow(
                 id=p.id,
                 label=p.label or self._text("me.passkey_unnamed"),
                 added=format_when(p.created_at, now, self.lang),
                 last_used=format_when(p.last_used_at, now, self.lang) if p.last_used_at else "",
+                how=self._text(f"me.passkey_via.{p.added_via}", name=names.get(p.added_by_person_id, "")),
+                recovered=p.added_via == "recovery",
             )
-            for p in accounts.my_passkeys(self._person_id)
+            for p in keys
+        ]
+        self.sign_ins = [
+            SignInRow(when=format_when(s.at, now, self.lang), device=s.device or self._text("me.device_unknown"),
+                      method=self._text(f"me.sign_in_via.{s.method}"), current=s.current)
+            for s in accounts.recent_sign_ins(self._person_id, self._session_id)
         ]
 
     @rx.event

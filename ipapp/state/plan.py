@@ -372,6 +372,8 @@ class PlanState(SessionState):
                     return "reload"
                 if heard is not None and heard.get("kind") == "content":
                     return "reload"  # what the page shows changed (the content issues publish it)
+                if heard is not None and heard.get("kind") == "security":
+                    self.security_notice = self._text("security.recovered_key")  # her other devices are told
 
     def _clear_content(self) -> None:
         self.goals, self.contacts, self.threads, self.access = [], [], [], []

@@ -15,6 +15,7 @@ import reflex as rx
 
 from ipapp.auth import demo, sessions
 from ipapp.i18n import SUPPORTED_LOCALES, normalize_locale, translate
+from ipapp.i18n.titles import page_title
 from ipapp.services import people
 from ipapp.state.endpoints import endpoint
 
@@ -49,7 +50,8 @@ def _reset_loaded(state: rx.State) -> None:
 
 class SessionState(rx.State):
     # The language is a preference, not a permission: a client may set it, so it is normalised on use.
-    locale: str = rx.LocalStorage("nb", name="ipapp_locale", sync=True)
+    # "" = not chosen on this device: then the signed-in person's own choice (Person.locale) applies.
+    locale: str = rx.LocalStorage("", name="ipapp_locale", sync=True)
 
     # Server-side only (underscore vars are never sent to or accepted from the browser),
     # refreshed from the session cookie before every event.
@@ -57,6 +59,7 @@ class SessionState(rx.State):
     _session_ends_at: datetime | None = None
     _person_id: int | None = None
     _plan_id: int | None = None
+    _person_locale: str = ""  # her choice under Meg, read at sign-in
 
     signed_in: bool = False
     has_workspace: bool = False  # "Mine planer": several plans to switch between, or plans she coordinates
@@ -64,6 +67,8 @@ class SessionState(rx.State):
     viewer_role: str = ""
     demo_people: list[people.PersonView] = []
     sign_in_error: str = ""
+    # Said on her open pages when a recovery code just added a key to her account (PlanState's watcher).
+    security_notice: str = ""
 
     @rx.var
     def lang(self) -> str:
@@ -73,7 +78,14 @@ class SessionState(rx.State):
         return translate(key, self.lang, **params)
 
     def _set_html_lang(self):
-        return rx.call_script(f"document.documentElement.lang = {json.dumps(self.lang)}")
+        """Every page load ends here: the page in her language, its <html lang> and its title."""
+        if not self.locale and self._person_locale:
+            self.locale = self._person_locale  # a new device: the language she chose under Meg
+        title = page_title(self.router.page.path, self.lang)
+        script = f"document.documentElement.lang = {json.dumps(self.lang)};"
+        if title:
+            script += f" document.title = {json.dumps(title)};"
+        return rx.call_script(script)
 
     def _sign_in_route(self) -> str:
         return DEMO_ROUTE if demo.demo_mode_on() else SIGN_IN_ROUTE
@@ -107,6 +119,7 @@ class SessionState(rx.State):
         self._plan_id, self.has_workspace = people.starting_point(person_id) if person_id else (None, False)
         viewer = people.describe(person_id, self.lang) if person_id else None
         self.signed_in = viewer is not None
+        self._person_locale = viewer.locale if viewer else ""
         self.viewer_name = viewer.name if viewer else ""
         self.viewer_role = viewer.role_label if viewer else ""
 
@@ -139,6 +152,8 @@ class SessionState(rx.State):
             return None
         self.locale = code
         if self._person_id is not None:
+            people.set_locale(self._person_id, code)
+            self._person_locale = code
             viewer = people.describe(self._person_id, self.lang)
             self.viewer_role = viewer.role_label if viewer else ""
         return self._set_html_lang()

@@ -85,6 +85,7 @@ def _client_key(ip: str) -> str:
 
 class InvitationState(SessionState):
     invited_name: str = ""
+    adds_key: bool = False  # the code adds a key to an account already in use: say so plainly
     problem: str = ""
     register_script: str = ""
     busy: bool = False
@@ -96,7 +97,7 @@ class InvitationState(SessionState):
     @rx.event
     @endpoint("anyone")
     def load_invitation(self):
-        self.invited_name, self.problem, self.register_script = "", "", ""
+        self.invited_name, self.problem, self.register_script, self.adds_key = "", "", "", False
         self.busy, self.opened = False, False
         client = _client_key(self.router.session.client_ip)
         if passkeys.too_many_failures(client, "invitation"):
@@ -105,7 +106,7 @@ class InvitationState(SessionState):
         else:
             try:
                 view = invitations.open_invitation(self._code())
-                self.invited_name = view.given_name
+                self.invited_name, self.adds_key = view.given_name, view.adds_key
                 self.register_script = sign_in.invitation_script(self._code())
             except invitations.InvitationProblem as problem:
                 if problem.code == "unknown":

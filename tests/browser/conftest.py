@@ -129,10 +129,17 @@ def database_url(ipapp_env: dict[str, str]) -> str:
 
 
 @pytest.fixture(scope="session")
-def app_url(
-    ipapp_env: dict[str, str], app_port: int, request: pytest.FixtureRequest
-) -> Iterator[str]:
+def app_url(app_server: devserver.Server) -> str:
     """http://localhost:P serving the production build and the backend on one port."""
+    return app_server.url
+
+
+@pytest.fixture(scope="session")
+def app_server(
+    ipapp_env: dict[str, str], app_port: int, request: pytest.FixtureRequest
+) -> Iterator[devserver.Server]:
+    """The server behind app_url (a test that needs another configuration on the same build stops
+    it, and starts it again after)."""
     require_chromium()  # before the database and the slow build: no browser, no point
     request.getfixturevalue("database_url")
     port = app_port
@@ -142,11 +149,11 @@ def app_url(
         pytest.fail(f"Building the frontend failed: {exc}", pytrace=False)
     server = devserver.Server(port, TEST_WEB_DIR, ARTIFACTS / "server.log", ipapp_env)
     try:
-        url = server.start(timeout=120)
+        server.start(timeout=120)
     except devserver.DevServerError as exc:
         pytest.fail(f"Starting the server failed: {exc}", pytrace=False)
     try:
-        yield url
+        yield server
     finally:
         server.stop()
 

@@ -15,9 +15,12 @@ PAGES = [("/moter", "Møter"), ("/kontakter", "Kontakter"), ("/meldinger", "Meld
 def _sign_in_as(page, app_url: str, name: str) -> None:
     page.goto(f"{app_url}/demo")
     page.get_by_role("button", name=re.compile(f"^Logg inn som {name}")).click()
-    page.wait_for_url(re.compile(re.escape(app_url) + r"/(planer/?)?$"))
+    page.wait_for_url(re.compile(re.escape(app_url) + r"/(planer/?|enhet/?)?$"))
     if "/planer" in page.url:  # a coordinator lands on "Mine planer" (test_living_plan): open the plan
         expect(page.get_by_role("heading", level=1, name="Mine planer")).to_be_visible()
+        page.goto(f"{app_url}/")
+    if "/enhet" in page.url:  # the coordinating unit lands on its people (test_municipality_setup)
+        expect(page.get_by_role("heading", level=1, name="Personer")).to_be_visible()
         page.goto(f"{app_url}/")
     expect(page.get_by_role("heading", level=1)).to_be_visible()
 
