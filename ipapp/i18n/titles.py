@@ -30,5 +30,6 @@ PAGE_TITLES = {
 
 def page_title(route: object, locale: str = DEFAULT_LOCALE) -> str:
     """"Min plan · ipapp" for the route ("" for one we do not know)."""
-    key = PAGE_TITLES.get(route if isinstance(route, str) else "")
+    route = route.strip("/") if isinstance(route, str) else ""
+    key = PAGE_TITLES.get("/" if route in ("", "index") else f"/{route}")  # "/meg/", "index" as the router has them
     return f"{translate(key, locale)} · ipapp" if key else ""

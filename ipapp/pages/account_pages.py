@@ -3,7 +3,7 @@
 import reflex as rx
 
 from ipapp.components.native_form import native_form
-from ipapp.components.shell import icon, link, page_shell
+from ipapp.components.shell import document_link, icon, link, page_shell
 from ipapp.components.text import t
 from ipapp.i18n import SUPPORTED_LOCALES
 from ipapp.state.me import MeState
@@ -190,9 +190,10 @@ def sign_in_page() -> rx.Component:
             rx.cond(
                 SignInState.national_login_available,
                 rx.fragment(
-                    # A plain link: the route redirects to ID-porten and back, no script needed.
-                    rx.el.a(t("signin.national"), href="/auth/oidc/start",
-                            class_name="button button-block button-secondary"),
+                    # The browser itself follows it (the route redirects to ID-porten and back): a
+                    # client-side link would stay in the app and show "not found".
+                    document_link(t("signin.national"), href="/auth/oidc/start",
+                                  class_name="button button-block button-secondary"),
                     rx.el.p(t("signin.national_help"), class_name="detail"),
                 ),
             ),

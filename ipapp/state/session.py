@@ -81,7 +81,7 @@ class SessionState(rx.State):
         """Every page load ends here: the page in her language, its <html lang> and its title."""
         if not self.locale and self._person_locale:
             self.locale = self._person_locale  # a new device: the language she chose under Meg
-        title = page_title(self.router.page.path, self.lang)
+        title = page_title(self.router.route_id, self.lang)
         script = f"document.documentElement.lang = {json.dumps(self.lang)};"
         if title:
             script += f" document.title = {json.dumps(title)};"
