@@ -20,8 +20,17 @@ def _language_option(code: str) -> rx.Component:
             checked=SessionState.lang == code,
             on_change=SessionState.set_language(code),
         ),
-        rx.el.span(t(f"language.{code}")),
+        rx.el.span(t(f"language.{code}"), lang=code),  # each language's name in itself
         class_name="choice",
+    )
+
+
+def _language_chooser() -> rx.Component:
+    """Here on Meg it is kept on the person; on the sign-in and invitation pages, on this device."""
+    return rx.el.fieldset(
+        rx.el.legend(t("me.language")),
+        *[_language_option(code) for code in SUPPORTED_LOCALES],
+        class_name="card",
     )
 
 
@@ -115,11 +124,7 @@ def me_page() -> rx.Component:
         ),
         _passkeys_section(),
         _sign_ins_section(),
-        rx.el.fieldset(
-            rx.el.legend(t("me.language")),
-            *[_language_option(code) for code in SUPPORTED_LOCALES],
-            class_name="card",
-        ),
+        _language_chooser(),
         # A plain form: the route ends the session and removes the cookie, also without scripts.
         native_form(
             rx.el.button(t("me.sign_out"), type="submit", class_name="button"),
@@ -203,6 +208,7 @@ def sign_in_page() -> rx.Component:
         rx.el.p(t("signin.passkey_explained")),
         rx.el.p(t("signin.no_account")),
         rx.cond(SignInState.demo_available, rx.el.p(rx.el.a(t("signin.try_demo"), href="/demo"))),
+        _language_chooser(),
     )
 
 
@@ -239,4 +245,5 @@ def invitation_page() -> rx.Component:
                 rx.el.p(t("status.loading"), role="status", class_name="status"),
             ),
         ),
+        _language_chooser(),
     )

@@ -262,6 +262,9 @@ def test_a_coordinator_cannot_become_the_owner_with_a_new_code_and_the_owner_see
     thief.goto(code_link)
     expect(thief.get_by_role("alert")).to_contain_text("Denne koden er ikke godkjent ennå")
     expect(thief.get_by_role("button", name="Lag passnøkkel")).to_have_count(0)
+    thief.get_by_label("English").click()  # the invitation page has the language chooser too
+    expect(thief.get_by_role("heading", level=1, name="Welcome to ipapp")).to_be_visible()
+    expect(thief.locator("html")).to_have_attribute("lang", "en")
 
     # The owner sees in her log who made a recovery code for her, and still has one key.
     owner.goto(f"{url}/innsyn")

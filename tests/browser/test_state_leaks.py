@@ -144,6 +144,14 @@ def test_text_that_is_not_unicode_is_refused_and_the_tab_stays_connected(app_url
     ], listen=3.0)
     assert not run.disconnected_early, "a bad string dropped the connection"
     assert '"nn"' in run.text(), "the valid event after the bad ones was not answered"
+    # The valid choice is kept on her (Meg's language is the person's); the bad ones changed nothing.
+    from ipapp import db
+    from ipapp.models import Person
+    from ipapp.services import people
+
+    with db.transaction() as session:
+        assert session.get(Person, owner_id).locale == "nn"
+    people.set_locale(owner_id, "nb")  # the other tests read her pages in bokmål
 
 
 def test_a_websocket_without_our_origin_is_refused(app_url):
