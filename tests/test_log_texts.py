@@ -26,7 +26,8 @@ from ipapp.models import Account, AuditEvent, Invitation, utcnow
 from ipapp.services import (accounts, goal_editing, grant_endings, grants, invitations, plan_editing,
                             plan_reading, recovery)
 from ipapp.services.plan_access import AccessDenied
-from ipapp.services.access_log import FALLBACK, RULES, TRIED_OTHER, describe, rule_for, text_keys, who_looked
+from ipapp.services.access_log import who_looked
+from ipapp.services.log_words import FALLBACK, RULES, TRIED_OTHER, describe, rule_for, text_keys
 
 SOURCE = Path(__file__).resolve().parent.parent / "ipapp"
 ORIGIN = "http://localhost:3000"
@@ -307,7 +308,7 @@ SET_UP_AND_SECURITY = [
 
 @pytest.mark.parametrize("event, text", SET_UP_AND_SECURITY, ids=[f"{a}-{t}-{r}" for (a, t, r), _ in SET_UP_AND_SECURITY])
 def test_set_up_and_security_events_name_the_person(event, text):
-    from ipapp.services.access_log import Known
+    from ipapp.services.log_words import Known
 
     action, target, reason = event
     key, params = describe(_event(action, target, reason=reason), Known(names={9: "Mona Mor"}))

@@ -1,5 +1,5 @@
 """Texts of the owner's access log: one text for each kind of audited event (see
-ipapp.services.access_log.RULES). Merged into ipapp.i18n.catalog."""
+ipapp.services.log_words.RULES). Merged into ipapp.i18n.catalog."""
 
 MESSAGES: dict[str, dict[str, str]] = {
     "accesslog.intro_own": {
