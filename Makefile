@@ -44,8 +44,10 @@ test:
 	@# Debian keeps initdb/pg_ctl off PATH; put the newest PostgreSQL's bin at the end of it.
 	@pg_bin="$$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1)"; \
 	if [[ -n "$$pg_bin" ]]; then export PATH="$$PATH:$$pg_bin"; fi; \
-	echo "ipapp: running the tests (the browser tests build the frontend once: 30-60 s) ..." >&2; \
-	python -m pytest tests
+	echo "ipapp: running the tests without a browser, on every core ..." >&2; \
+	python -m pytest tests --ignore=tests/browser -n auto --dist loadfile; \
+	echo "ipapp: running the browser tests (one production build, 30-60 s, one server) ..." >&2; \
+	python -m pytest tests/browser
 
 bench:
 	@scripts/setup_venv.sh test
