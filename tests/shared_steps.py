@@ -60,3 +60,12 @@ def listening(topics, action) -> list[dict]:
                 got.append(item)
             return got
     return asyncio.run(scenario())
+
+
+def virtual_authenticator(page) -> None:
+    """Chromium's virtual authenticator on this page: a platform passkey with user verification."""
+    cdp = page.context.new_cdp_session(page)
+    cdp.send("WebAuthn.enable")
+    cdp.send("WebAuthn.addVirtualAuthenticator", {"options": {
+        "protocol": "ctap2", "transport": "internal", "hasResidentKey": True, "hasUserVerification": True,
+        "isUserVerified": True, "automaticPresenceSimulation": True}})

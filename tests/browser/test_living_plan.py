@@ -10,6 +10,7 @@ import pytest
 from living_plan import make_plan
 from playwright.sync_api import expect
 from pypdf import PdfReader
+from shared_steps import virtual_authenticator
 
 from ipapp.i18n.dates import format_date, oslo_today
 from ipapp.models import utcnow
@@ -19,11 +20,7 @@ pytestmark = pytest.mark.browser
 
 
 def _authenticator(page) -> None:
-    cdp = page.context.new_cdp_session(page)
-    cdp.send("WebAuthn.enable")
-    cdp.send("WebAuthn.addVirtualAuthenticator", {"options": {
-        "protocol": "ctap2", "transport": "internal", "hasResidentKey": True, "hasUserVerification": True,
-        "isUserVerified": True, "automaticPresenceSimulation": True}})
+    virtual_authenticator(page)
 
 
 def _register(page, invitation) -> None:

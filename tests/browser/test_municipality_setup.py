@@ -20,6 +20,7 @@ from pathlib import Path
 import pytest
 from oidc_server import running_provider
 from playwright.sync_api import expect
+from shared_steps import virtual_authenticator
 
 import devserver
 from ipapp.api.oidc_routes import CALLBACK_PATH
@@ -78,11 +79,7 @@ def _cli(env: dict, *args: str) -> subprocess.CompletedProcess:
 
 
 def _authenticator(page) -> None:
-    cdp = page.context.new_cdp_session(page)
-    cdp.send("WebAuthn.enable")
-    cdp.send("WebAuthn.addVirtualAuthenticator", {"options": {
-        "protocol": "ctap2", "transport": "internal", "hasResidentKey": True, "hasUserVerification": True,
-        "isUserVerified": True, "automaticPresenceSimulation": True}})
+    virtual_authenticator(page)
 
 
 def _register_passkey(page, link: str, lands_on: str) -> None:
