@@ -11,7 +11,7 @@ from ipapp.api.calendar_routes import calendar_routes
 from ipapp.api.session_routes import session_routes
 
 from ipapp.i18n import translate
-from ipapp.pages.account_pages import demo_page, invitation_page, me_page, sign_in_page
+from ipapp.pages.account_pages import demo_page, invitation_page, me_page, not_found_page, sign_in_page
 from ipapp.pages.access_log_page import access_log_page
 from ipapp.pages.consent_page import consent_page
 from ipapp.pages.invite_page import invite_page
@@ -96,3 +96,4 @@ app.add_page(demo_page, route="/demo", title=page_title("/demo"), on_load=Sessio
 app.add_page(sign_in_page, route="/logg-inn", title=page_title("/logg-inn"), on_load=SignInState.load_sign_in)
 app.add_page(invitation_page, route="/invitasjon/[code]", title=page_title("/invitasjon/[code]"),
              on_load=InvitationState.load_invitation)
+app.add_page(not_found_page, route="404", title=page_title("/404"), on_load=SessionState.load_not_found)

@@ -192,4 +192,11 @@ MESSAGES: dict[str, dict[str, str]] = {
         "En ny passnøkkel ble nettopp lagt til kontoen din med en gjenopprettingskode. Var det ikke deg? Fjern den under Meg, og kontakt koordinerende enhet.",
         "Ein ny passnøkkel vart nettopp lagd til kontoen din med ein gjenopprettingskode. Var det ikkje deg? Fjern han under Meg, og kontakt koordinerande eining.",
         "A new passkey was just added to your account with a recovery code. Was it not you? Remove it under Me, and contact the coordinating unit."),
+    # An address we do not have
+    "notfound.title": _t("Fant ikke siden", "Fann ikkje sida", "Page not found"),
+    "notfound.explain": _t(
+        "Denne adressen finnes ikke i ipapp. Kanskje lenken er gammel eller har en skrivefeil.",
+        "Denne adressa finst ikkje i ipapp. Kanskje lenkja er gammal eller har ein skrivefeil.",
+        "This address does not exist in ipapp. The link may be old or mistyped."),
+    "notfound.back": _t("Til forsiden", "Til framsida", "To the front page"),
 }

@@ -25,6 +25,7 @@ PAGE_TITLES = {
     "/demo": "demo.title",
     "/logg-inn": "signin.title",
     "/invitasjon/[code]": "invitation.title",
+    "/404": "notfound.title",
 }
 
 

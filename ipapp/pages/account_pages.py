@@ -212,6 +212,16 @@ def sign_in_page() -> rx.Component:
     )
 
 
+def not_found_page() -> rx.Component:
+    """An address we do not have: said plainly, in her language, with the way back."""
+    return _bare_page(
+        rx.el.h1(t("notfound.title"), class_name="page-title"),
+        rx.el.p(t("notfound.explain"), class_name="lead"),
+        link(t("notfound.back"), href="/", class_name="button button-block"),
+        _language_chooser(),
+    )
+
+
 def invitation_page() -> rx.Component:
     return _bare_page(
         rx.el.h1(t("invitation.title"), class_name="page-title"),

@@ -146,6 +146,12 @@ class SessionState(rx.State):
         return self._set_html_lang()
 
     @rx.event
+    @endpoint("anyone")
+    def load_not_found(self):
+        """The page for an address we do not have: only its language and title."""
+        return self._set_html_lang()
+
+    @rx.event
     @endpoint("anyone", str)
     def set_language(self, code: str):
         if code not in SUPPORTED_LOCALES:

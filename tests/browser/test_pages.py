@@ -98,3 +98,17 @@ def test_the_unit_admin_invites_without_seeing_any_plan_content(page, app_url, a
     page.get_by_role("button", name="Lag invitasjon").click()
     expect(page.get_by_role("heading", name="Invitasjonen er klar")).to_be_visible()
     assert_accessible(page, "unit-admin-invite")
+
+
+def test_an_address_we_do_not_have_says_so_in_norwegian_with_the_way_back(page, app_url, assert_accessible):
+    page.goto(f"{app_url}/finnes-ikke")
+    expect(page.get_by_role("heading", level=1, name="Fant ikke siden")).to_be_visible()
+    expect(page.get_by_text("404: Page not found")).to_have_count(0)
+    assert_accessible(page, "not-found")
+    page.get_by_label("Nynorsk").click()
+    expect(page.get_by_role("heading", level=1, name="Fann ikkje sida")).to_be_visible()
+    assert page.title() == "Fann ikkje sida · ipapp"
+    page.get_by_label("Bokmål").click()  # this device's choice back, for the tests after
+    expect(page.get_by_role("heading", level=1, name="Fant ikke siden")).to_be_visible()
+    page.get_by_role("link", name="Til forsiden").click()
+    page.wait_for_url(re.compile(r".*/(demo|logg-inn)/?$"))  # signed out: the way in
