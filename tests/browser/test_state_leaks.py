@@ -18,7 +18,7 @@ from playwright.sync_api import expect
 from sqlmodel import select
 
 from ipapp import db
-from ipapp.models import Contact, Goal, MessageThread, Person, Plan
+from ipapp.models import Account, Contact, Goal, MessageThread, Person, Plan
 from ipapp.services import plan_reading
 from raw_socket import (
     LOCALE_KEY,
@@ -114,6 +114,29 @@ def test_after_sign_out_the_tab_token_carries_nothing_of_the_owner(app_url, app_
     markers = _content_markers(plan_id, jonas_id if cookie and who.startswith("another") else None)
     for path in PAGES:
         _assert_nothing_of(open_tab(app_url, token, cookie, hydrate(path), _built_ins(path)), markers, who)
+
+
+UNIT_STATE = f"{SESSION_STATE}.ipapp___state___unit____unit_state"
+UNIT_PAGES = ("/enhet", "/enhet/planer")
+
+
+@pytest.mark.parametrize("who", ["no cookie", "a made-up cookie"])
+def test_after_the_unit_admin_signs_out_the_tab_token_carries_nothing_of_the_register(app_url, app_database, who):
+    """The coordinating unit's register (everyone's e-mail address) on a tab, then sign-out: the
+    same tab token gets none of it back, whatever it sends."""
+    with db.transaction() as session:
+        admin_id = session.exec(select(Account.person_id).where(Account.is_unit_admin)).first()
+        emails = {p.email for p in session.exec(select(Person)) if p.email}
+    token = secrets.token_hex(16)
+    admin = _sign_in(app_url, admin_id)
+    seen = "\n".join(open_tab(app_url, token, admin, hydrate(path)).text() for path in UNIT_PAGES)
+    assert any(email in seen for email in emails), "the register never reached the unit admin's own tab"
+    _sign_out(app_url, admin)
+    cookie = None if who == "no cookie" else "ipapp_session=" + secrets.token_urlsafe(32)
+    for path in UNIT_PAGES:
+        run = open_tab(app_url, token, cookie, hydrate(path),
+                       _built_ins(path) + [event(f"{UNIT_STATE}.load_unit", {}, path)])
+        _assert_nothing_of(run, {"register": emails}, who)
 
 
 def test_another_persons_cookie_on_a_signed_in_owners_tab_token_gets_nothing(app_url, app_database):
