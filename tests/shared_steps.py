@@ -69,3 +69,14 @@ def virtual_authenticator(page) -> None:
     cdp.send("WebAuthn.addVirtualAuthenticator", {"options": {
         "protocol": "ctap2", "transport": "internal", "hasResidentKey": True, "hasUserVerification": True,
         "isUserVerified": True, "automaticPresenceSimulation": True}})
+
+
+def valid_national_id(ddmmyy: str, individual: int = 100) -> str:
+    """A valid fødselsnummer (or D-number, day + 40) for DDMMYY, from this individual number on."""
+    from ipapp.domain.national_id import check_digits_for
+
+    for number in range(individual, 1000):
+        digits = check_digits_for(f"{ddmmyy}{number:03d}")
+        if digits:
+            return f"{ddmmyy}{number:03d}{digits}"
+    raise AssertionError(f"no valid number for {ddmmyy}")

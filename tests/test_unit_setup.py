@@ -6,12 +6,11 @@ from datetime import date, timedelta
 
 import pytest
 from living_plan import make_plan
-from shared_steps import listening
+from shared_steps import listening, valid_national_id
 from sqlmodel import col, select
 
 from ipapp import db, live, policy
 from ipapp.auth import oidc
-from ipapp.domain.national_id import check_digits_for
 from ipapp.i18n.dates import oslo_today
 from ipapp.models import (Account, AuditEvent, Guardianship, Invitation, PasskeyCredential, Person, Plan,
                           PlanCoordinator, PlanMember, utcnow)
@@ -25,12 +24,7 @@ ORIGIN = "http://localhost:3000"
 
 
 def fnr(day_month_year: str, individual: str = "123") -> str:
-    """A valid fødselsnummer for DDMMYY with this individual number (tries the next ones)."""
-    for number in range(int(individual), 1000):
-        digits = check_digits_for(f"{day_month_year}{number:03d}")
-        if digits:
-            return f"{day_month_year}{number:03d}{digits}"
-    raise AssertionError("no valid number")
+    return valid_national_id(day_month_year, int(individual))
 
 
 @pytest.fixture

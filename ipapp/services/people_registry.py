@@ -159,7 +159,7 @@ def link_identity(actor_person_id: int | None, person_id: int, raw: object) -> N
     with transaction() as session:
         require_unit_admin(session, actor_person_id, f"identity:{person_id}:link")
         person = session.get(Person, person_id)
-        account = _account(session, person_id)
+        account = account_of(session, person_id)
         if person is None or account is None:
             raise AccessDenied("no_such_item")
         if not form.text("national_id", max_length=20):
@@ -176,7 +176,7 @@ def link_identity(actor_person_id: int | None, person_id: int, raw: object) -> N
 def unlink_identity(actor_person_id: int | None, person_id: int) -> None:
     with transaction() as session:
         require_unit_admin(session, actor_person_id, f"identity:{person_id}:unlink")
-        account = _account(session, person_id)
+        account = account_of(session, person_id)
         if account is None:
             raise AccessDenied("no_such_item")
         account.national_id_hash = None
@@ -190,7 +190,7 @@ def deactivate_person(actor_person_id: int | None, person_id: int) -> None:
     now = utcnow()
     with transaction() as session:
         require_unit_admin(session, actor_person_id, f"person:{person_id}:deactivate")
-        account = _account(session, person_id)
+        account = account_of(session, person_id)
         if account is None or person_id == actor_person_id:
             raise FormProblem({"person": "cannot_deactivate_self" if account else "choose_one"})
         coordinating = session.exec(select(PlanCoordinator.id).join(Plan, col(Plan.id) == col(PlanCoordinator.plan_id))
@@ -214,10 +214,10 @@ def new_code_for_invited(actor_person_id: int | None, person_id: int, locale: st
     now = utcnow()
     with transaction() as session:
         require_unit_admin(session, actor_person_id, f"person:{person_id}:invite")
-        account, person = _account(session, person_id), session.get(Person, person_id)
+        account, person = account_of(session, person_id), session.get(Person, person_id)
         if account is None or person is None:
             raise AccessDenied("no_such_item")
-        if account.status != AccountStatus.INVITED.value or _has_passkey(session, account.id):
+        if account.status != AccountStatus.INVITED.value or has_passkey(session, account.id):
             raise AccessDenied("account_in_use")
         code = invitations.issue_code(session, account.id, actor_person_id, None, None, now)
         return invitations.invitation_result(code, person, now, locale)
@@ -245,10 +245,10 @@ def people_list(actor_person_id: int | None, locale: str = "nb") -> list[PersonR
         return rows
 
 
-def _account(session: Session, person_id: int) -> Account | None:
+def account_of(session: Session, person_id: int | None) -> Account | None:
     return session.exec(select(Account).where(Account.person_id == person_id)).first()
 
 
-def _has_passkey(session: Session, account_id: int) -> bool:
+def has_passkey(session: Session, account_id: int) -> bool:
     return session.exec(select(PasskeyCredential.id).where(PasskeyCredential.account_id == account_id)).first() \
         is not None

@@ -126,20 +126,10 @@ def add_guardian(actor_person_id: int | None, plan_id: int, form: object, *, bas
 
 
 def assign_coordinator(actor_person_id: int | None, plan_id: int, coordinator_person_id: int) -> None:
-    """A new coordinator for the plan from now on; the current one's assignment ends (kept as history)."""
-    now = utcnow()
-    with transaction() as session:
-        require_unit_admin(session, actor_person_id, f"plan:{plan_id}:coordinator")
-        if session.get(Plan, plan_id) is None or session.get(Person, coordinator_person_id) is None:
-            raise AccessDenied("no_such_plan")
-        for current in session.exec(select(PlanCoordinator).where(PlanCoordinator.plan_id == plan_id,
-                                                                  col(PlanCoordinator.assigned_until).is_(None))):
-            current.assigned_until = now
-            session.add(current)
-        session.flush()
-        session.add(PlanCoordinator(plan_id=plan_id, coordinator_person_id=coordinator_person_id,
-                                    assigned_from=now, assigned_by_person_id=actor_person_id))
-        audit_on_plan(session, actor_person_id, plan_id, f"coordinator:{coordinator_person_id}")
+    """A new coordinator for the plan from now on (ipapp.services.unit_plans.change_coordinator)."""
+    from ipapp.services.unit_plans import change_coordinator
+
+    change_coordinator(actor_person_id, plan_id, coordinator_person_id)
 
 
 def audit_on_plan(session: Session, actor_person_id: int | None, plan_id: int, target: str) -> None:

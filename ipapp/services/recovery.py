@@ -26,7 +26,7 @@ from ipapp.i18n.dates import format_when
 from ipapp.models import Account, Guardianship, Invitation, PasskeyCredential, Person, PlanMember, utcnow
 from ipapp.services import audit, invitations
 from ipapp.services.invitations import NewInvitation
-from ipapp.services.people_registry import plans_of
+from ipapp.services.people_registry import account_of, has_passkey, plans_of
 from ipapp.services.plan_access import AccessDenied, actor_for
 from ipapp.services.plan_setup import require_unit_admin
 
@@ -49,8 +49,7 @@ class PendingRecovery:
 
 
 def _in_use(session: Session, account: Account) -> bool:
-    has_key = session.exec(select(PasskeyCredential.id).where(PasskeyCredential.account_id == account.id)).first()
-    return account.status == AccountStatus.ACTIVE.value or has_key is not None
+    return account.status == AccountStatus.ACTIVE.value or has_passkey(session, account.id)
 
 
 def _speaks_for_owner(session: Session, plan, person_id: int) -> bool:
@@ -78,8 +77,7 @@ def request_code(actor_person_id: int | None, plan_id: object, person_id: object
         plan, decision = invitations.require_inviter(session, actor_person_id, plan_id, now)
         on_plan = person_id == plan.owner_person_id or session.exec(select(PlanMember.id).where(
             PlanMember.plan_id == plan.id, PlanMember.person_id == person_id)).first() is not None
-        account = session.exec(select(Account).where(Account.person_id == person_id)).first()
-        person = session.get(Person, person_id)
+        account, person = account_of(session, person_id), session.get(Person, person_id)
         if not on_plan or account is None or person is None:
             raise AccessDenied("not_on_plan")  # only people on this plan, never anyone else's
         role = str(decision.acting_as)

@@ -20,6 +20,7 @@ from ipapp.models import Account, Guardianship, Person, Plan, PlanCoordinator, P
 from ipapp.services import versions
 from ipapp.services.forms import Form
 from ipapp.services.plan_access import AccessDenied
+from ipapp.services.people_registry import account_of
 from ipapp.services.plan_setup import audit_on_plan, require_unit_admin
 
 BASES = frozenset(b.value for b in GuardianshipBasis)
@@ -37,7 +38,6 @@ class PlanPersonRow:
 class UnitPlanRow:
     id: int
     owner_name: str
-    owner_person_id: int
     status: str  # active | closed
     period: str
     next_review: str
@@ -49,9 +49,7 @@ class UnitPlanRow:
 
 
 def _active_account(session: Session, person_id: int | None) -> Account | None:
-    if person_id is None:
-        return None
-    account = session.exec(select(Account).where(Account.person_id == person_id)).first()
+    account = account_of(session, person_id) if person_id is not None else None
     return account if account is not None and account.status != AccountStatus.DISABLED.value else None
 
 
@@ -224,7 +222,7 @@ def plans_list(actor_person_id: int | None, locale: str = "nb") -> list[UnitPlan
             mine = [c for c in coordinators if c.plan_id == plan.id]
             current = [names.get(c.coordinator_person_id, "") for c in mine if c.assigned_until is None]
             rows.append(UnitPlanRow(
-                id=plan.id, owner_name=names.get(plan.owner_person_id, ""), owner_person_id=plan.owner_person_id,
+                id=plan.id, owner_name=names.get(plan.owner_person_id, ""),
                 status=plan.status,
                 period=_period(plan.period_start, plan.period_end, locale),
                 next_review=format_date(plan.next_review_on, locale),

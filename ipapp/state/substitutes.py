@@ -3,7 +3,7 @@ lists this server made (never ids from the browser); the service checks the unit
 
 import reflex as rx
 
-from ipapp.domain.ids import parse_id
+from ipapp.domain.ids import at_place, parse_id
 from ipapp.services import plan_setup
 from ipapp.services.forms import FormProblem
 from ipapp.services.plan_access import AccessDenied
@@ -38,16 +38,11 @@ class SubstituteState(SessionState):
         self._refresh()
         return self._set_html_lang()
 
-    @staticmethod
-    def _pick(raw: object, ids: list[int]) -> int | None:
-        place = parse_id(raw) if isinstance(raw, str) else None
-        return ids[place] if place is not None and place < len(ids) else None
-
     @rx.event
     @endpoint("signed_in", dict)
     def add(self, form: dict):
         self.notice, self.problems = "", {}
-        plan_id, person_id = self._pick(form.get("plan"), self._plan_ids), self._pick(form.get("person"), self._person_ids)
+        plan_id, person_id = at_place(form.get("plan"), self._plan_ids), at_place(form.get("person"), self._person_ids)
         if plan_id is None or person_id is None:
             self.problems = {"person": self._text("form.problem.choose_one")}
             return rx.set_focus("substitute-person")

@@ -4,7 +4,7 @@ person is a unit admin and decide everything else."""
 
 import reflex as rx
 
-from ipapp.domain.ids import parse_id
+from ipapp.domain.ids import at_place
 from ipapp.services import people_registry, recovery, unit_plans
 from ipapp.services.forms import FormProblem
 from ipapp.services.invitations import NewInvitation
@@ -51,12 +51,10 @@ class UnitState(SessionState):
     # --- choices by place ---------------------------------------------------------------------
 
     def _chosen(self, raw: object) -> int | None:
-        place = parse_id(raw) if isinstance(raw, str) else None
-        return self._choice_ids[place] if place is not None and place < len(self._choice_ids) else None
+        return at_place(raw, self._choice_ids)
 
     def _listed(self, rows: list, raw: object):
-        place = parse_id(raw) if isinstance(raw, str) else None
-        return rows[place] if place is not None and place < len(rows) else None
+        return at_place(raw, rows)
 
     # --- one way to run a change --------------------------------------------------------------
 

@@ -20,11 +20,10 @@ from pathlib import Path
 import pytest
 from oidc_server import running_provider
 from playwright.sync_api import expect
-from shared_steps import virtual_authenticator
+from shared_steps import valid_national_id, virtual_authenticator
 
 import devserver
 from ipapp.api.oidc_routes import CALLBACK_PATH
-from ipapp.domain.national_id import check_digits_for
 from ipapp.i18n.dates import oslo_today
 from ipapp.models import utcnow
 
@@ -34,15 +33,7 @@ ARTIFACTS = ROOT / "test-artifacts"
 TEST_WEB_DIR = ARTIFACTS / "web"  # the build every browser test shares (tests/browser/conftest.py)
 
 
-def fnr(ddmmyy: str, individual: int) -> str:
-    for number in range(individual, 1000):
-        digits = check_digits_for(f"{ddmmyy}{number:03d}")
-        if digits:
-            return f"{ddmmyy}{number:03d}{digits}"
-    raise AssertionError("no valid number")
-
-
-ODA = fnr("150612", 500)  # born 15 June 2012: a minor, whose mother is her guardian
+ODA = valid_national_id("150612", 500)  # born 15 June 2012: a minor, whose mother is her guardian
 
 
 @pytest.fixture(scope="module")
