@@ -3,6 +3,7 @@
 #   make run              install if needed, prepare the demo database, build if needed, serve
 #   make run PORT=8080    the same on another port (a build is valid for one port: rebuilds once)
 #   make test             install with test extras, chromium + postgresql + redis-server (apt-get), run all tests
+#   make a11y             Lighthouse's accessibility score of every page for every role (prints)
 #   make bench            first-load numbers in a throttled phone-sized Chromium, then server CPU per
 #                         event and of idle open tabs (prints, no limits)
 #
@@ -25,12 +26,13 @@ export REFLEX_TELEMETRY_ENABLED := false
 # The demo: development mode with made-up people (production refuses demo mode).
 DEMO_ENV := IPAPP_ENV=development IPAPP_DEMO=1
 
-.PHONY: help run test bench
+.PHONY: help run test bench a11y
 
 help:
 	@echo "make run     start the demo app on http://localhost:$(PORT) (PORT=8080 to change)"
 	@echo "make test    run all tests (installs chromium, postgresql and redis-server with apt-get when allowed)"
 	@echo "make bench   measure the first load in a throttled phone-sized Chromium"
+	@echo "make a11y    Lighthouse accessibility score of every page for every role"
 
 run:
 	@scripts/setup_venv.sh
@@ -48,6 +50,10 @@ test:
 	python -m pytest tests --ignore=tests/browser -n auto --dist loadfile; \
 	echo "ipapp: running the browser tests (one production build, 30-60 s, one server) ..." >&2; \
 	python -m pytest tests/browser
+
+a11y:
+	@scripts/setup_venv.sh test
+	@python scripts/lighthouse_a11y.py
 
 bench:
 	@scripts/setup_venv.sh test

@@ -4,14 +4,18 @@ import reflex as rx
 from reflex_components_core.react_router.dom import ReactRouterLink
 
 from ipapp.components.text import t
+from ipapp.services import menu
 from ipapp.state.plan import PlanState
+from ipapp.state.session import SessionState
 
+# Every page the menu can offer; each person is shown only those in SessionState.menu.
 NAV_ITEMS = [
-    ("/", "nav.plan", "clipboard-list"),
-    ("/moter", "nav.meetings", "calendar-days"),
-    ("/meldinger", "nav.messages", "message-circle"),
-    ("/deling", "nav.sharing", "users"),
-    ("/meg", "nav.me", "circle-user-round"),
+    (menu.PLAN, "nav.plan", "clipboard-list"),
+    (menu.MEETINGS, "nav.meetings", "calendar-days"),
+    (menu.MESSAGES, "nav.messages", "message-circle"),
+    (menu.SHARING, "nav.sharing", "users"),
+    (menu.UNIT, "nav.unit", "building-2"),
+    (menu.ME, "nav.me", "circle-user-round"),
 ]
 
 
@@ -32,14 +36,17 @@ def document_link(*children, href, **props) -> rx.Component:
 
 def _nav_item(route: str, label_key: str, icon_name: str, active: str) -> rx.Component:
     is_current = route == active
-    return rx.el.li(
-        link(
-            icon(icon_name),
-            rx.el.span(t(label_key)),
-            href=route,
-            class_name="nav-link",
-            aria_current="page" if is_current else None,
-        )
+    return rx.cond(
+        SessionState.menu.contains(route),
+        rx.el.li(
+            link(
+                icon(icon_name),
+                rx.el.span(t(label_key)),
+                href=route,
+                class_name="nav-link",
+                aria_current="page" if is_current else None,
+            )
+        ),
     )
 
 

@@ -2,7 +2,7 @@
 
 import reflex as rx
 
-from ipapp.components.shell import page_shell
+from ipapp.components.shell import page_shell, status_line
 from ipapp.components.text import t
 from ipapp.state.access_log import AccessLogState
 
@@ -21,9 +21,18 @@ def access_log_page() -> rx.Component:
     return page_shell(
         t("accesslog.title"),
         "/deling",
+        # Someone who may not see the log gets the refusal alone, not the owner's wording and filter.
+        rx.cond(
+            AccessLogState.problem != "",
+            rx.el.p(AccessLogState.problem, role="alert", class_name="notice notice-error"),
+            rx.cond(AccessLogState.loaded, _the_log(), status_line(t("status.loading"))),
+        ),
+    )
+
+
+def _the_log() -> rx.Component:
+    return rx.fragment(
         rx.el.p(t("accesslog.intro_own"), class_name="lead"),
-        rx.cond(AccessLogState.problem != "",
-                rx.el.p(AccessLogState.problem, role="alert", class_name="notice notice-error")),
         rx.el.div(
             rx.el.label(t("accesslog.filter"), html_for="log-person"),
             rx.el.select(
@@ -40,7 +49,7 @@ def access_log_page() -> rx.Component:
         rx.cond(
             AccessLogState.rows.length() > 0,
             rx.el.ul(rx.foreach(AccessLogState.rows, _row), class_name="plain-list card"),
-            rx.cond(AccessLogState.loaded, rx.el.p(t("accesslog.none"), class_name="muted")),
+            rx.el.p(t("accesslog.none"), class_name="muted"),
         ),
         rx.el.nav(
             rx.cond(AccessLogState.has_previous,

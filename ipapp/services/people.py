@@ -72,6 +72,13 @@ def describe(person_id: int, locale: str) -> PersonView | None:
                           locale=person.locale)
 
 
+def is_unit_admin(person_id: int) -> bool:
+    """Whether she works for the coordinating unit (for the menu; the unit's services check again)."""
+    with transaction() as session:
+        account = session.exec(select(Account).where(Account.person_id == person_id)).first()
+        return bool(account and account.is_unit_admin)
+
+
 def set_locale(person_id: int, locale: str) -> None:
     """Her choice under Meg, kept on her (reminders and e-mail use it later too)."""
     if locale not in SUPPORTED_LOCALES:

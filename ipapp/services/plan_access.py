@@ -3,6 +3,9 @@
 Every decision made here is also written to the audit log when it concerns someone else's plan.
 """
 
+import contextlib
+import contextvars
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -25,6 +28,26 @@ from ipapp.models import (
     PlanMember,
 )
 from ipapp.services import audit
+
+
+# Set while the app re-reads an open page on its own (a grant ended, someone else changed the plan):
+# a refusal then is the app finding out, not the person trying, so it is not written to her log.
+_app_recheck: contextvars.ContextVar[bool] = contextvars.ContextVar("ipapp_app_recheck", default=False)
+
+
+@contextlib.contextmanager
+def app_recheck(active: bool = True) -> Iterator[None]:
+    """Reads inside are the app's own re-check of an open page when `active`."""
+    token = _app_recheck.set(active)
+    try:
+        yield
+    finally:
+        _app_recheck.reset(token)
+
+
+def audits_refusal() -> bool:
+    """Whether a refusal now is a person's attempt, to be logged (not the app re-checking)."""
+    return not _app_recheck.get()
 
 
 class AccessDenied(CommitThenRaise):
@@ -178,7 +201,7 @@ def require(
     """
     decision = context.decide(action, section)
     is_read = action == policy.Action.READ if reading is None else reading
-    if not (context.is_owner and is_read and decision.allowed):
+    if not (context.is_owner and is_read and decision.allowed) and (decision.allowed or audits_refusal()):
         audit.record(
             session,
             actor_person_id=context.actor.person_id,

@@ -25,6 +25,7 @@ from ipapp.services import audit
 from ipapp.services.plan_access import (
     AccessDenied,
     PlanContext,
+    audits_refusal,
     grant_facts_of,
     load_context,
     require,
@@ -222,9 +223,10 @@ def _access_views(session: Session, ctx: PlanContext, locale: str) -> list[Acces
 def _deny_whole_plan(session: Session, ctx: PlanContext, target: str) -> None:
     """Someone who may open no part of the plan tried to open it: logged as such, then refused."""
     why = ctx.decide(policy.Action.READ, Section.GOALS)  # the reason and relation, for the log
-    audit.record(session, actor_person_id=ctx.actor.person_id, actor_role=str(why.acting_as),
-                 plan_id=ctx.plan.id, action="read", section=None, allowed=False, reason=why.reason,
-                 target=target)
+    if audits_refusal():
+        audit.record(session, actor_person_id=ctx.actor.person_id, actor_role=str(why.acting_as),
+                     plan_id=ctx.plan.id, action="read", section=None, allowed=False, reason=why.reason,
+                     target=target)
     raise AccessDenied(why.reason)
 
 

@@ -9,10 +9,20 @@ import reflex as rx
 from ipapp import live
 from ipapp.domain.ids import parse_id
 from ipapp.models import utcnow
-from ipapp.services import goal_page, grant_endings, history, meeting_reading, messaging, notes, overview_page, plan_reading
+from ipapp.services import (
+    goal_page,
+    grant_endings,
+    history,
+    meeting_reading,
+    menu,
+    messaging,
+    notes,
+    overview_page,
+    plan_reading,
+)
 from ipapp.services.history import HistoryView
 from ipapp.services.notes import NoteView
-from ipapp.services.plan_access import AccessDenied
+from ipapp.services.plan_access import AccessDenied, app_recheck
 from ipapp.services.views import (
     AboutView,
     AccessView,
@@ -160,7 +170,8 @@ class PlanState(SessionState):
         if (redirect := self._start()) is not None or self.loaded:
             return redirect
         try:
-            page = overview_page.open_overview(self._person_id, self._plan_id, self.lang, self._session_id)
+            with app_recheck(self._live_reload):  # the watcher's reload is not her attempt
+                page = overview_page.open_overview(self._person_id, self._plan_id, self.lang, self._session_id)
         except AccessDenied as denied:
             self.header = None
             self._denied(denied)
@@ -190,6 +201,7 @@ class PlanState(SessionState):
             self.header = plan_reading.read_header(self._person_id, self._plan_id, self.lang)
         except AccessDenied:
             self.header = None  # the page needs no plan; the header just shows no owner
+        self.menu = menu.routes_for(self.header, self._is_unit_admin)
         self.loaded = True
         return self._set_html_lang()
 
@@ -247,7 +259,8 @@ class PlanState(SessionState):
         if (redirect := self._start()) is not None or self.loaded:
             return redirect
         try:
-            page = plan_reading.open_section(self._person_id, self._plan_id, self.lang, read_in, *args)
+            with app_recheck(self._live_reload):  # the watcher's reload is not her attempt
+                page = plan_reading.open_section(self._person_id, self._plan_id, self.lang, read_in, *args)
         except AccessDenied as denied:  # the viewer may open nothing of this plan
             self.header = None
             self._denied(denied)
@@ -303,6 +316,7 @@ class PlanState(SessionState):
         page's read already had it), and watch this tab."""
         self._loader = loader
         self._live_reload = False
+        self.menu = menu.routes_for(self.header, self._is_unit_admin)
         self._fingerprint, self._next_change_at = watch or plan_reading.access_watch(self._person_id, self._plan_id)
         events = [self._set_html_lang()]
         if not tabs.watching(self.router.session.client_token):

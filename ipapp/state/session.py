@@ -16,7 +16,7 @@ import reflex as rx
 from ipapp.auth import demo, sessions
 from ipapp.i18n import SUPPORTED_LOCALES, normalize_locale, translate
 from ipapp.i18n.titles import page_title
-from ipapp.services import people
+from ipapp.services import menu, people
 from ipapp.state.endpoints import endpoint
 
 log = logging.getLogger(__name__)
@@ -60,11 +60,15 @@ class SessionState(rx.State):
     _person_id: int | None = None
     _plan_id: int | None = None
     _person_locale: str = ""  # her choice under Meg, read at sign-in
+    _is_unit_admin: bool = False
 
     signed_in: bool = False
     has_workspace: bool = False  # "Mine planer": several plans to switch between, or plans she coordinates
     viewer_name: str = ""
     viewer_role: str = ""
+    # The bottom menu's pages: only those she may use now (ipapp.services.menu), set at sign-in and
+    # again by every plan page's load, so it follows her access on an open page.
+    menu: list[str] = []
     demo_people: list[people.PersonView] = []
     sign_in_error: str = ""
     # Said on her open pages when a recovery code just added a key to her account (PlanState's watcher).
@@ -122,6 +126,8 @@ class SessionState(rx.State):
         self._person_locale = viewer.locale if viewer else ""
         self.viewer_name = viewer.name if viewer else ""
         self.viewer_role = viewer.role_label if viewer else ""
+        self.menu, self._is_unit_admin = menu.menu_at_sign_in(person_id, self._plan_id, self.lang) \
+            if viewer is not None else ([], False)
 
     async def _refresh_session(self) -> None:
         """For background tasks, inside `async with self`: ask the cookie again, now."""

@@ -29,7 +29,8 @@ ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT / "scripts"))
 import devserver  # noqa: E402  (scripts/devserver.py: build and serve, shared with make run/bench)
 
-ARTIFACTS = ROOT / "test-artifacts"
+# IPAPP_TEST_ARTIFACTS: another directory for builds, logs and screenshots (two people testing at once).
+ARTIFACTS = Path(os.environ.get("IPAPP_TEST_ARTIFACTS") or ROOT / "test-artifacts").resolve()
 SCREENSHOTS = ARTIFACTS / "screenshots"
 AXE_RESULTS = ARTIFACTS / "axe"
 TEST_WEB_DIR = ARTIFACTS / "web"

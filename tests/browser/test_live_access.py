@@ -10,7 +10,7 @@ from playwright.sync_api import expect
 from sqlmodel import select
 
 from ipapp import db
-from ipapp.models import AccessGrant, AccessGrantSection, Consent, ConsentGrant, Person, Plan, utcnow
+from ipapp.models import AccessGrant, AccessGrantSection, AuditEvent, Consent, ConsentGrant, Person, Plan, utcnow
 from ipapp.services import grants
 
 pytestmark = pytest.mark.browser
@@ -56,12 +56,26 @@ def _sign_in_as(page, app_url, name: str) -> None:
     page.wait_for_url(f"{app_url}/")
 
 
+def _menu(page):
+    return page.get_by_role("navigation", name="Hovedmeny").get_by_role("link")
+
+
+def _refusals_by(person_id: int, plan_id: int) -> int:
+    with db.transaction() as session:
+        return len(session.exec(select(AuditEvent).where(
+            AuditEvent.actor_person_id == person_id, AuditEvent.plan_id == plan_id,
+            AuditEvent.outcome == "denied")).all())
+
+
 def test_revoking_empties_the_open_page_within_a_second(page, phone_context, app_url, app_database):
     """The owner takes access back on her phone; the other person's open page, idle, empties:
-    the revoke notifies that plan's tabs (no tab polls the database)."""
+    the revoke notifies that plan's tabs (no tab polls the database). Her menu follows, and the
+    app's own re-check of her idle page is not logged as her trying to open the plan."""
     plan_id, owner_id, hanne_id = _people()
     _signed_grant(plan_id, owner_id, hanne_id, timedelta(days=30))
     _open_overview_as_hanne(page, app_url)
+    expect(_menu(page)).to_have_text(["Plan", "Meg"])  # goals only: no Møter, Meldinger, Deling
+    refusals_before = _refusals_by(hanne_id, plan_id)
 
     owner = phone_context().new_page()
     _sign_in_as(owner, app_url, "Sofie")
@@ -77,6 +91,11 @@ def test_revoking_empties_the_open_page_within_a_second(page, phone_context, app
     expect(page.get_by_role("heading", name="Mål og tiltak")).to_have_count(0, timeout=WITHIN_MS)
     print(f"content gone {time.monotonic() - revoked_at:.2f} s after the owner saw the revocation")
     expect(page.get_by_role("alert")).to_contain_text("ikke tilgjengelig")
+    expect(_menu(page)).to_have_text(["Meg"])
+    assert _refusals_by(hanne_id, plan_id) == refusals_before, "the app's re-check was logged as her attempt"
+    owner.goto(f"{app_url}/innsyn")
+    expect(owner.get_by_role("heading", level=1, name="Hvem har sett planen min")).to_be_visible()
+    expect(owner.get_by_role("main")).not_to_contain_text("Prøvde å åpne")
 
 
 def test_expiry_empties_the_open_page_within_a_second(page, app_url, app_database):

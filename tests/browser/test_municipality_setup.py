@@ -10,6 +10,7 @@ and started again after it.
 
 from __future__ import annotations
 
+import os
 import re
 import secrets
 import subprocess
@@ -29,7 +30,7 @@ from ipapp.models import utcnow
 
 pytestmark = pytest.mark.browser
 ROOT = Path(__file__).resolve().parents[2]
-ARTIFACTS = ROOT / "test-artifacts"
+ARTIFACTS = Path(os.environ.get("IPAPP_TEST_ARTIFACTS") or ROOT / "test-artifacts").resolve()  # as conftest
 TEST_WEB_DIR = ARTIFACTS / "web"  # the build every browser test shares (tests/browser/conftest.py)
 
 

@@ -112,3 +112,33 @@ def test_an_address_we_do_not_have_says_so_in_norwegian_with_the_way_back(page, 
     expect(page.get_by_role("heading", level=1, name="Fant ikke siden")).to_be_visible()
     page.get_by_role("link", name="Til forsiden").click()
     page.wait_for_url(re.compile(r".*/(demo|logg-inn)/?$"))  # signed out: the way in
+
+
+@pytest.mark.parametrize("name, offered", [
+    ("Sofie", ["Plan", "Møter", "Meldinger", "Deling", "Meg"]),  # the owner
+    ("Erik", ["Plan", "Møter", "Meldinger", "Deling", "Meg"]),  # her guardian
+    ("Mari", ["Plan", "Møter", "Meldinger", "Meg"]),  # the coordinator: no Deling
+    ("Kari", ["Enheten", "Meg"]),  # the coordinating unit: no plan's pages
+    ("Hanne", ["Meg"]),  # next of kin whose consent is not signed: nothing of the plan
+])
+def test_the_menu_offers_each_person_only_what_she_may_open(page, app_url, name, offered):
+    _sign_in_as(page, app_url, name)
+    page.goto(f"{app_url}/meg")
+    expect(page.get_by_role("heading", level=1, name="Meg")).to_be_visible()
+    menu = page.get_by_role("navigation", name="Hovedmeny").get_by_role("link")
+    expect(menu).to_have_text(offered)
+    for label in offered:  # and every page offered opens without "ikke tilgjengelig"
+        page.get_by_role("navigation", name="Hovedmeny").get_by_role("link", name=label).click()
+        expect(page.get_by_role("heading", level=1)).to_be_visible()
+        expect(page.get_by_role("status")).to_have_count(0)
+        expect(page.get_by_text("ikke tilgjengelig")).to_have_count(0)
+
+
+def test_someone_who_may_not_see_the_log_gets_the_refusal_alone(page, app_url, assert_accessible):
+    _sign_in_as(page, app_url, "Hanne")
+    page.goto(f"{app_url}/innsyn")
+    expect(page.get_by_role("alert")).to_contain_text("ikke tilgjengelig")
+    main = page.get_by_role("main")
+    expect(main).not_to_contain_text("Ingen andre har sett planen")  # the owner's wording is not hers
+    expect(page.get_by_label("Vis bare")).to_have_count(0)
+    assert_accessible(page, "next-of-kin-log")
