@@ -25,11 +25,12 @@ from reflex.state import (
 )
 
 from ipapp.auth import sessions
-from ipapp.state import tabs
+from ipapp.state import tabs, token_claim
 from ipapp.state.endpoints import rule_of
 from ipapp.state.session import SessionState, resolved_for, session_cookie
 
 log = logging.getLogger(__name__)
+token_claim.install()  # one socket per tab token across workers (Reflex #6877)
 
 _HYDRATES = frozenset(f"{rx.State.get_full_name()}.{name}" for name in ("hydrate", "hydrate_and_load"))
 MAX_DEPTH = 12  # our payloads nest two or three deep; Reflex's router data four
@@ -106,13 +107,31 @@ def _refusal(event_name: str, payload: object, router_data: object) -> str | Non
     return None if _builtin_fits(state_cls, handler, payload) else "built-in not sent by our pages"
 
 
+def _not_the_tokens_socket(app, event) -> str | None:
+    """The deltas of an event go to whichever socket holds its tab token, not to the socket that
+    sent it: an event from a connected socket that does not hold the token (two sockets on one
+    token) is refused, so its answer cannot reach the other. An event whose socket is gone (work
+    a background task queued before a reconnect) belongs to the tab's new socket: not refused."""
+    router_data = event.router_data or {}
+    sid, token, namespace = router_data.get("sid"), router_data.get("token"), app.event_namespace
+    if sid is None or namespace is None:
+        return None
+    manager = namespace._token_manager
+    if manager.sid_to_token.get(sid) is None:
+        return None
+    record = manager.token_to_socket.get(token)
+    if record is None or record.sid != sid or record.instance_id != manager.instance_id:
+        return "the tab token belongs to another socket"
+    return None
+
+
 @dataclasses.dataclass(init=True)
 class SessionGuard(Middleware):
     """Added first of the app's middlewares (ipapp.ipapp). Reflex 0.10.1 registers none of its own:
     `hydrate_and_load` runs as an ordinary handler, after this."""
 
     async def preprocess(self, app, state, event) -> StateUpdate | None:
-        reason = _refusal(event.name, event.payload, event.router_data)
+        reason = _refusal(event.name, event.payload, event.router_data) or _not_the_tokens_socket(app, event)
         if reason is not None:
             log.warning("refused event %.120s: %s", event.name.encode("ascii", "replace").decode(), reason)
             return StateUpdate()  # nothing runs, nothing is sent; the connection stays up
