@@ -1,6 +1,9 @@
 """The Reflex app: pages, head tags and plain HTTP routes."""
 
 import reflex as rx
+from reflex_base.components.memo import memo
+from reflex_components_core.core.banner import has_too_many_connection_errors
+from reflex_components_sonner.toast import toast
 from starlette.applications import Starlette
 
 from ipapp.api.edge import secure_edge
@@ -10,8 +13,10 @@ from ipapp.api.print_routes import print_routes
 from ipapp.api.calendar_routes import calendar_routes
 from ipapp.api.session_routes import session_routes
 
+from ipapp.components.text import t
 from ipapp.i18n import translate
-from ipapp.pages.account_pages import demo_page, invitation_page, me_page, not_found_page, sign_in_page
+from ipapp.pages.account_pages import STATEMENT_ROUTE, demo_page, invitation_page, me_page, not_found_page, sign_in_page
+from ipapp.pages.statement_page import statement_page
 from ipapp.pages.access_log_page import access_log_page
 from ipapp.pages.consent_page import consent_page
 from ipapp.pages.invite_page import invite_page
@@ -33,7 +38,7 @@ from ipapp.state.me import MeState
 from ipapp.state.session import SessionState
 from ipapp.state.sharing import SharingState
 from ipapp.state.guard import SessionGuard
-from ipapp.state.sign_in import InvitationState, SignInState
+from ipapp.state.sign_in import InvitationState, SignInState, StatementState
 from ipapp.state.editing import EditState
 from ipapp.state.workspace import WorkspaceState
 from ipapp.state.inbox import InboxState
@@ -54,7 +59,22 @@ app = rx.App(
         rx.el.link(rel="icon", href="/favicon.svg", type="image/svg+xml"),
         rx.el.meta(name="description", content=translate("app.description")),
     ],
+    # The toast region is on every page: its name in the tab's language (sonner adds "alt+T").
+    toaster=toast.provider(custom_attrs={"containerAriaLabel": t("a11y.notifications")}),
 )
+
+
+def _connection_notice() -> rx.Component:
+    """Instead of Reflex's English connection toast and its "Connection Error" title on every page:
+    one alert in her language while the websocket cannot reconnect."""
+    def connection_notice() -> rx.Component:
+        return rx.cond(has_too_many_connection_errors,
+                       rx.el.p(t("a11y.connection_lost"), role="alert", class_name="notice notice-error"))
+
+    return rx.fragment(memo(connection_notice)())  # its own component: it reads the event loop's context
+
+
+app.app_wraps[(5, "Overlay")] = lambda stateful: _connection_notice() if stateful else None
 
 # Before every event, Reflex's built-ins included: refuse what no page sends, and bind the tab's
 # state to this connection's session cookie (ipapp.state.guard).
@@ -96,4 +116,6 @@ app.add_page(demo_page, route="/demo", title=page_title("/demo"), on_load=Sessio
 app.add_page(sign_in_page, route="/logg-inn", title=page_title("/logg-inn"), on_load=SignInState.load_sign_in)
 app.add_page(invitation_page, route="/invitasjon/[code]", title=page_title("/invitasjon/[code]"),
              on_load=InvitationState.load_invitation)
+app.add_page(statement_page, route=STATEMENT_ROUTE, title=page_title(STATEMENT_ROUTE),
+             on_load=StatementState.load_statement)
 app.add_page(not_found_page, route="404", title=page_title("/404"), on_load=SessionState.load_not_found)

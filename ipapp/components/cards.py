@@ -1,9 +1,28 @@
-"""Reusable pieces of plan content: a goal card, a measure, a meeting, a contact, an invitation."""
+"""Reusable pieces of plan content: a goal card, a measure, a meeting, a contact, an invitation;
+and `when_loaded`, which holds a page's lists back until their data has arrived."""
 
 import reflex as rx
 
-from ipapp.components.shell import icon, link
+from ipapp.components.shell import icon, link, status_line
 from ipapp.components.text import t
+
+
+def page_ready(route: str) -> rx.Var:
+    """True once every on_load handler of `route` has run for this visit. On a client-side page change
+    the browser flips is_hydrated off at once, and the route only changes when the server has started
+    the new page's loads; until both say so, what is on screen is the previous page's data (or none)."""
+    return rx.State.is_hydrated & (rx.State.router.route_id == route)
+
+
+def when_loaded(route: str, *content: rx.Component) -> rx.Component:
+    """The content once its data is there; until then the announced "Henter …", never a flash of
+    "nothing here" texts. `route` is the page's pattern as registered ("/enhet/planer", "/mal/[goal_id]")."""
+    return rx.cond(page_ready(route), rx.fragment(*content), status_line(t("status.loading")))
+
+
+def _differs(a, b) -> rx.Var:
+    """Two texts that are not the same word (a badge that repeats the heading is read twice)."""
+    return a.lower().strip() != b.lower().strip()
 
 
 def labelled(label_key: str, value) -> rx.Component:
@@ -71,7 +90,7 @@ def meeting_card(meeting, heading_level: str = "h3", show_minutes: bool = True,
     heading = rx.el.h3 if heading_level == "h3" else rx.el.h2
     return rx.el.article(
         heading(meeting.title),
-        rx.el.p(meeting.kind_label, class_name="badge"),
+        rx.cond(_differs(meeting.kind_label, meeting.title), rx.el.p(meeting.kind_label, class_name="badge")),
         rx.el.p(icon("clock"), rx.el.span(meeting.when), class_name="detail with-icon"),
         rx.cond(
             meeting.place != "",
@@ -127,7 +146,8 @@ def contact_card(contact) -> rx.Component:
     return rx.el.article(
         rx.el.h2(contact.name),
         rx.el.p(contact.role_label, class_name="badge"),
-        rx.cond(contact.title != "", rx.el.p(contact.title, class_name="detail")),
+        rx.cond((contact.title != "") & _differs(contact.title, contact.role_label),
+                rx.el.p(contact.title, class_name="detail")),
         rx.cond(contact.organisation != "", rx.el.p(contact.organisation, class_name="detail")),
         rx.el.div(
             rx.cond(

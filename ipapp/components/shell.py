@@ -88,7 +88,9 @@ def page_shell(title, active: str, *content: rx.Component) -> rx.Component:
                 PlanState.error != "",
                 rx.el.p(PlanState.error, role="alert", class_name="notice notice-error"),
                 rx.cond(
-                    PlanState.loaded,
+                    # is_hydrated turns off at once on a page change: no flash of the previous page's
+                    # data, or of its "nothing here" texts, before this page's own has arrived.
+                    PlanState.loaded & rx.State.is_hydrated,
                     rx.fragment(*content),
                     status_line(t("status.loading")),
                 ),

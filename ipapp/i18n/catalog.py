@@ -326,7 +326,7 @@ MESSAGES: dict[str, dict[str, str]] = {
     "me.no_passkeys": {"nb": "Du har ingen passnøkler.", "nn": "Du har ingen passnøklar.", "en": "You have no passkeys."},
     "me.passkey_add": {"nb": "Legg til en passnøkkel", "nn": "Legg til ein passnøkkel", "en": "Add a passkey"},
     "me.passkey_added_now": {"nb": "Passnøkkelen er lagt til.", "nn": "Passnøkkelen er lagd til.", "en": "The passkey is added."},
-    "me.passkey_unnamed": {"nb": "Passnøkkel uten navn", "nn": "Passnøkkel utan namn", "en": "Unnamed passkey"},
+    "me.passkey_unnamed": {"nb": "Passnøkkel lagt til {date}", "nn": "Passnøkkel lagd til {date}", "en": "Passkey added {date}"},
     "me.passkey_added": {"nb": "Lagt til", "nn": "Lagd til", "en": "Added"},
     "me.passkey_last_used": {"nb": "Sist brukt", "nn": "Sist brukt", "en": "Last used"},
     "me.passkey_rename": {"nb": "Gi nytt navn", "nn": "Gi nytt namn", "en": "Rename"},
@@ -495,7 +495,7 @@ MESSAGES: dict[str, dict[str, str]] = {
     "consent.error.changed": {"nb": "Teksten er endret. Les den nye teksten før du signerer.", "nn": "Teksten er endra. Les den nye teksten før du signerer.", "en": "The text has changed. Read the new text before you sign."},
     "consent.error.already_signed": {"nb": "Samtykket er allerede signert.", "nn": "Samtykket er alt signert.", "en": "This consent is already signed."},
     "consent.error.retry": {"nb": "Signeringen gikk ikke. Prøv igjen med din egen passnøkkel.", "nn": "Signeringa gjekk ikkje. Prøv igjen med din eigen passnøkkel.", "en": "Signing did not work. Try again with your own passkey."},
-    "consent.error.no_passkey": {"nb": "Du må ha en passnøkkel for å signere. Be koordinatoren om en invitasjon.", "nn": "Du må ha ein passnøkkel for å signere. Be koordinatoren om ein invitasjon.", "en": "You need a passkey to sign. Ask your coordinator for an invitation."},
+    "consent.error.no_passkey": {"nb": "Du trenger en passnøkkel for å signere. Du kan legge den til selv under Meg.", "nn": "Du treng ein passnøkkel for å signere. Du kan leggje han til sjølv under Meg.", "en": "You need a passkey to sign. You can add one yourself under Me."},
     "consent.error.nothing_to_consent": {"nb": "Du deler ikke planen med noen nå.", "nn": "Du deler ikkje planen med nokon no.", "en": "You are not sharing your plan with anyone now."},
     "accesslog.title": {"nb": "Hvem har sett planen min", "nn": "Kven har sett planen min", "en": "Who has looked at my plan"},
     "accesslog.intro": {
@@ -567,9 +567,22 @@ def _merge(part: dict[str, dict[str, str]]) -> None:
 
 
 # Areas with many texts of their own live in their own modules (imported here, merged once).
-from ipapp.i18n import catalog_editing, catalog_log, catalog_print, catalog_setup  # noqa: E402
+from ipapp.i18n import (  # noqa: E402
+    catalog_a11y,
+    catalog_editing,
+    catalog_log,
+    catalog_menu,
+    catalog_messages,
+    catalog_print,
+    catalog_push,
+    catalog_setup,
+)
 
 _merge(catalog_editing.MESSAGES)
 _merge(catalog_print.MESSAGES)
 _merge(catalog_setup.MESSAGES)
 _merge(catalog_log.MESSAGES)
+_merge(catalog_menu.MESSAGES)
+_merge(catalog_messages.MESSAGES)
+_merge(catalog_a11y.MESSAGES)
+_merge(catalog_push.MESSAGES)

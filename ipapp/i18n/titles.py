@@ -26,6 +26,7 @@ PAGE_TITLES = {
     "/logg-inn": "signin.title",
     "/invitasjon/[code]": "invitation.title",
     "/404": "notfound.title",
+    "/tilgjengelighet": "statement.title",
 }
 
 

@@ -2,6 +2,7 @@
 
 import reflex as rx
 
+from ipapp.components.cards import when_loaded
 from ipapp.components.native_form import native_form
 from ipapp.components.shell import document_link, icon, link, page_shell
 from ipapp.components.text import t
@@ -9,6 +10,8 @@ from ipapp.i18n import SUPPORTED_LOCALES
 from ipapp.state.me import MeState
 from ipapp.state.session import SessionState
 from ipapp.state.sign_in import InvitationState, SignInState
+
+STATEMENT_ROUTE = "/tilgjengelighet"  # the accessibility statement (ipapp.pages.statement_page)
 
 
 def _language_option(code: str) -> rx.Component:
@@ -25,7 +28,7 @@ def _language_option(code: str) -> rx.Component:
     )
 
 
-def _language_chooser() -> rx.Component:
+def language_chooser() -> rx.Component:
     """Here on Meg it is kept on the person; on the sign-in and invitation pages, on this device."""
     return rx.el.fieldset(
         rx.el.legend(t("me.language")),
@@ -34,29 +37,33 @@ def _language_chooser() -> rx.Component:
     )
 
 
-def _passkey_row(row) -> rx.Component:
+def _passkey_row(row, index) -> rx.Component:
+    # The browser names a key by its place in the list (MeState._passkey_ids), never by its id.
+    place = index.to_string()
+    field_id = "passkey-label-" + place
     return rx.el.li(
         rx.el.p(rx.el.strong(row.label)),
         rx.el.p(t("me.passkey_added"), " ", row.added, class_name="detail"),
         rx.el.p(row.how, class_name=rx.cond(row.recovered, "notice", "detail")),
         rx.cond(row.last_used != "", rx.el.p(t("me.passkey_last_used"), " ", row.last_used, class_name="detail")),
         rx.el.details(
-            rx.el.summary(t("me.passkey_rename")),
+            rx.el.summary(t("me.passkey_rename"), rx.el.span(": ", row.label, class_name="visually-hidden")),
             rx.el.form(
-                rx.el.label(t("me.passkey_name"), html_for="label-" + row.id.to_string()),
-                rx.el.input(id="label-" + row.id.to_string(), name="label", default_value=row.label,
-                            max_length=100, class_name="input"),
-                rx.el.input(type="hidden", name="passkey_id", value=row.id.to_string()),
+                rx.el.input(type="hidden", name="choice", value=place),
+                rx.el.label(t("me.passkey_name"), html_for=field_id),
+                rx.el.input(id=field_id, name="label", default_value=row.label, required=True,
+                            max_length=100, auto_complete="off", class_name="input"),
                 rx.el.button(t("me.passkey_save"), type="submit", class_name="button"),
                 on_submit=MeState.rename_from_form,
+                reset_on_submit=False,
                 class_name="stack",
             ),
         ),
         rx.el.details(
-            rx.el.summary(t("me.passkey_remove")),
+            rx.el.summary(t("me.passkey_remove"), rx.el.span(": ", row.label, class_name="visually-hidden")),
             rx.el.p(t("me.passkey_remove_warning")),
             rx.el.button(t("me.passkey_remove_confirm"), type="button",
-                         on_click=MeState.remove_passkey(row.id), class_name="button button-danger"),
+                         on_click=MeState.remove_passkey(index), class_name="button button-danger"),
         ),
         class_name="access-row",
     )
@@ -73,7 +80,7 @@ def _sign_ins_section() -> rx.Component:
     return rx.el.section(
         rx.el.h2(t("me.sign_ins"), id="sign-ins-heading"),
         rx.el.p(t("me.sign_ins_intro"), class_name="detail"),
-        rx.el.ul(rx.foreach(MeState.sign_ins, _sign_in_row), class_name="plain-list card"),
+        when_loaded("/meg", rx.el.ul(rx.foreach(MeState.sign_ins, _sign_in_row), class_name="plain-list card")),
         aria_labelledby="sign-ins-heading",
     )
 
@@ -81,13 +88,16 @@ def _sign_ins_section() -> rx.Component:
 def _passkeys_section() -> rx.Component:
     return rx.el.section(
         rx.el.h2(t("me.passkeys"), id="passkeys-heading"),
-        rx.cond(MeState.notice != "", rx.el.p(MeState.notice, role="status", class_name="notice")),
-        rx.cond(MeState.problem != "", rx.el.p(MeState.problem, role="alert", class_name="notice notice-error")),
-        rx.cond(
+        rx.el.div(
+            rx.cond(MeState.notice != "", rx.el.p(MeState.notice, role="status", class_name="notice")),
+            rx.cond(MeState.problem != "", rx.el.p(MeState.problem, role="alert", class_name="notice notice-error")),
+            id="passkeys-result", tab_index=-1,
+        ),
+        when_loaded("/meg", rx.cond(
             MeState.passkeys.length() > 0,
             rx.el.ul(rx.foreach(MeState.passkeys, _passkey_row), class_name="plain-list card"),
             rx.el.p(t("me.no_passkeys"), class_name="muted"),
-        ),
+        )),
         rx.el.button(
             rx.cond(MeState.busy, t("invitation.busy"), t("me.passkey_add")),
             type="button",
@@ -124,7 +134,7 @@ def me_page() -> rx.Component:
         ),
         _passkeys_section(),
         _sign_ins_section(),
-        _language_chooser(),
+        language_chooser(),
         # A plain form: the route ends the session and removes the cookie, also without scripts.
         native_form(
             rx.el.button(t("me.sign_out"), type="submit", class_name="button"),
@@ -133,7 +143,13 @@ def me_page() -> rx.Component:
         ),
         rx.el.button(t("me.sign_out_everywhere"), type="button", on_click=MeState.sign_out_everywhere,
                      class_name="button button-secondary"),
+        _statement_link(),
     )
+
+
+def _statement_link() -> rx.Component:
+    return link(icon("accessibility"), rx.el.span(t("statement.title")), href=STATEMENT_ROUTE,
+                class_name="action-link")
 
 
 def _demo_person(person) -> rx.Component:
@@ -152,12 +168,12 @@ def _demo_person(person) -> rx.Component:
     )
 
 
-def _bare_page(*content: rx.Component) -> rx.Component:
+def bare_page(*content: rx.Component) -> rx.Component:
     return rx.el.main(*content, id="main", class_name="main main-bare")
 
 
 def demo_page() -> rx.Component:
-    return _bare_page(
+    return bare_page(
         rx.el.h1(t("demo.title"), class_name="page-title"),
         rx.el.p(t("demo.intro"), class_name="lead"),
         rx.cond(
@@ -173,7 +189,7 @@ def demo_page() -> rx.Component:
 
 
 def sign_in_page() -> rx.Component:
-    return _bare_page(
+    return bare_page(
         rx.el.h1(t("signin.title"), class_name="page-title"),
         rx.el.p(t("signin.passkey_help"), class_name="lead"),
         rx.cond(
@@ -208,22 +224,23 @@ def sign_in_page() -> rx.Component:
         rx.el.p(t("signin.passkey_explained")),
         rx.el.p(t("signin.no_account")),
         rx.cond(SignInState.demo_available, rx.el.p(rx.el.a(t("signin.try_demo"), href="/demo"))),
-        _language_chooser(),
+        language_chooser(),
+        _statement_link(),
     )
 
 
 def not_found_page() -> rx.Component:
     """An address we do not have: said plainly, in her language, with the way back."""
-    return _bare_page(
+    return bare_page(
         rx.el.h1(t("notfound.title"), class_name="page-title"),
         rx.el.p(t("notfound.explain"), class_name="lead"),
         link(t("notfound.back"), href="/", class_name="button button-block"),
-        _language_chooser(),
+        language_chooser(),
     )
 
 
 def invitation_page() -> rx.Component:
-    return _bare_page(
+    return bare_page(
         rx.el.h1(t("invitation.title"), class_name="page-title"),
         rx.cond(
             InvitationState.problem != "",
@@ -255,5 +272,5 @@ def invitation_page() -> rx.Component:
                 rx.el.p(t("status.loading"), role="status", class_name="status"),
             ),
         ),
-        _language_chooser(),
+        language_chooser(),
     )

@@ -3,7 +3,7 @@
 
 import reflex as rx
 
-from ipapp.components.cards import contact_card
+from ipapp.components.cards import contact_card, when_loaded
 from ipapp.components.forms import (
     choice_field,
     confirm,
@@ -62,11 +62,11 @@ def contacts_page() -> rx.Component:
         t("contacts.title"),
         "/",
         edit_result(),
-        rx.cond(
+        when_loaded("/kontakter", rx.cond(
             PlanState.contacts.length() > 0,
             rx.el.div(rx.foreach(PlanState.contacts, _contact), class_name="stack"),
             rx.el.p(t("contacts.none"), class_name="muted"),
-        ),
+        )),
         rx.cond(may_write("contacts"), rx.el.details(
             rx.el.summary(t("edit.contact_add")),
             edit_form("contact:new", EditState.add_contact, *_contact_fields("contact:new"),
@@ -88,7 +88,7 @@ def about_page() -> rx.Component:
         t("about.title"),
         "/",
         edit_result(),
-        rx.cond(about, rx.fragment(
+        when_loaded("/om-meg", rx.cond(about, rx.fragment(
             rx.el.p(t("about.intro"), class_name="lead"),
             _about_text("field.about_me.what_matters", about.what_matters),
             _about_text("field.about_me.resources", about.resources),
@@ -105,7 +105,7 @@ def about_page() -> rx.Component:
                           field("about", "needs", "field.about_me.needs", value=about.needs, rows=4)),
                 class_name="card",
             )),
-        )),
+        ))),
         link(icon("arrow-left"), rx.el.span(t("goal.back")), href="/", class_name="action-link"),
     )
 
@@ -141,11 +141,11 @@ def notes_page() -> rx.Component:
                       field("note:new", "body", "field.note.body", rows=4, required=True)),
             class_name="card",
         )),
-        rx.cond(
+        when_loaded("/notater", rx.cond(
             PlanState.notes.length() > 0,
             rx.el.div(rx.foreach(PlanState.notes, _note), class_name="stack"),
             rx.el.p(t("notes.none"), class_name="muted"),
-        ),
+        )),
         link(icon("arrow-left"), rx.el.span(t("goal.back")), href="/", class_name="action-link"),
     )
 
@@ -175,6 +175,7 @@ def history_page() -> rx.Component:
     return page_shell(
         rx.cond(view, t("history.title") + ": " + view.title, t("history.title")),
         "/",
-        rx.cond(view, rx.el.div(rx.foreach(view.steps, _entry), class_name="stack")),
+        when_loaded("/historikk/[kind]/[item_id]",
+                    rx.cond(view, rx.el.div(rx.foreach(view.steps, _entry), class_name="stack"))),
         link(icon("arrow-left"), rx.el.span(t("goal.back")), href="/", class_name="action-link"),
     )

@@ -2,7 +2,8 @@
 
 import reflex as rx
 
-from ipapp.components.shell import app_header, bottom_nav, status_line
+from ipapp.components.cards import when_loaded
+from ipapp.components.shell import app_header, bottom_nav
 from ipapp.components.text import t
 from ipapp.pages.plan_pages import _part
 from ipapp.state.inbox import InboxState
@@ -61,12 +62,11 @@ def inbox_page() -> rx.Component:
                         rx.el.p(InboxState.problem, role="alert", class_name="notice notice-error")),
                 id="inbox-result", tab_index=-1,
             ),
-            rx.cond(
-                InboxState.loaded,
+            when_loaded(
+                "/innboks",
                 rx.cond(InboxState.items.length() > 0,
                         rx.el.div(rx.foreach(InboxState.items, _item), class_name="stack"),
                         rx.el.p(t("inbox.empty"), class_name="muted")),
-                status_line(t("status.loading")),
             ),
             id="main", tab_index=-1, class_name="main",
         ),

@@ -3,7 +3,7 @@ publishes the minutes and records decisions; each invitee answers until the meet
 
 import reflex as rx
 
-from ipapp.components.cards import meeting_card
+from ipapp.components.cards import meeting_card, when_loaded
 from ipapp.components.forms import (
     choice_field,
     edit_form,
@@ -185,12 +185,15 @@ def meetings_page() -> rx.Component:
                       submit_key="edit.meeting_schedule"),
             class_name="card",
         )),
-        rx.el.h2(t("meetings.upcoming")),
-        _list(PlanState.upcoming_meetings, "meetings.none_upcoming"),
-        rx.el.h2(t("meetings.past")),
-        _list(PlanState.past_meetings, "meetings.none_past"),
-        rx.cond(PlanState.cancelled_meetings.length() > 0, rx.fragment(
-            rx.el.h2(t("meetings.cancelled")),
-            rx.el.div(rx.foreach(PlanState.cancelled_meetings, _meeting), class_name="stack"),
-        )),
+        when_loaded(
+            "/moter",
+            rx.el.h2(t("meetings.upcoming")),
+            _list(PlanState.upcoming_meetings, "meetings.none_upcoming"),
+            rx.el.h2(t("meetings.past")),
+            _list(PlanState.past_meetings, "meetings.none_past"),
+            rx.cond(PlanState.cancelled_meetings.length() > 0, rx.fragment(
+                rx.el.h2(t("meetings.cancelled")),
+                rx.el.div(rx.foreach(PlanState.cancelled_meetings, _meeting), class_name="stack"),
+            )),
+        ),
     )

@@ -2,6 +2,7 @@
 
 import reflex as rx
 
+from ipapp.components.cards import when_loaded
 from ipapp.components.shell import app_header, bottom_nav
 from ipapp.components.text import t
 from ipapp.state.substitutes import SubstituteState
@@ -49,7 +50,7 @@ def substitute_page() -> rx.Component:
                               rx.el.p(SubstituteState.problems.get("person", ""), role="alert",
                                       class_name="notice notice-error")),
                       id="substitute-result", tab_index=-1),
-            rx.cond(SubstituteState.allowed, rx.fragment(
+            when_loaded("/vikar", rx.cond(SubstituteState.allowed, rx.fragment(
                 rx.el.p(t("substitute.intro"), class_name="lead"),
                 rx.el.form(
                     _select("plan", "substitute.plan", SubstituteState.plan_options),
@@ -63,7 +64,7 @@ def substitute_page() -> rx.Component:
                 rx.cond(SubstituteState.current.length() > 0,
                         rx.el.ul(rx.foreach(SubstituteState.current, _current), class_name="plain-list card"),
                         rx.el.p(t("substitute.none"), class_name="muted")),
-            ), rx.el.p(t("error.not_available"), class_name="muted")),
+            ), rx.el.p(t("error.not_available"), class_name="muted"))),
             id="main", tab_index=-1, class_name="main",
         ),
         bottom_nav("/meg"),

@@ -3,7 +3,7 @@ who is on a plan, never what is in it."""
 
 import reflex as rx
 
-from ipapp.components.cards import invitation_code
+from ipapp.components.cards import invitation_code, when_loaded
 from ipapp.components.forms import choice_field, confirm, dom_id, field, hidden
 from ipapp.components.shell import app_header, bottom_nav, link
 from ipapp.components.text import t
@@ -12,7 +12,7 @@ from ipapp.state.unit import UnitState
 P = UnitState.problems
 
 
-def _shell(title_key: str, *content: rx.Component) -> rx.Component:
+def _shell(title_key: str, route: str, *content: rx.Component) -> rx.Component:
     return rx.fragment(
         rx.el.a(t("skip.to_main"), href="#main", class_name="skip-link"),
         app_header(),
@@ -23,10 +23,11 @@ def _shell(title_key: str, *content: rx.Component) -> rx.Component:
                       link(t("substitute.title"), href="/vikar", class_name="action-link"),
                       aria_label=t("unit.nav"), class_name="actions"),
             _result(),
-            rx.cond(UnitState.allowed, rx.fragment(*content), rx.el.p(t("error.not_available"), class_name="muted")),
+            when_loaded(route, rx.cond(UnitState.allowed, rx.fragment(*content),
+                                       rx.el.p(t("error.not_available"), class_name="muted"))),
             id="main", tab_index=-1, class_name="main",
         ),
-        bottom_nav("/meg"),
+        bottom_nav("/enhet"),
     )
 
 
@@ -112,6 +113,7 @@ def _person(person, index) -> rx.Component:
 def people_page() -> rx.Component:
     return _shell(
         "unit.people_title",
+        "/enhet",
         rx.el.p(t("unit.people_intro"), class_name="lead"),
         rx.cond(UnitState.pending.length() > 0, rx.el.section(
             rx.el.h2(t("unit.pending_heading")),
@@ -209,6 +211,7 @@ def _plan(plan, index) -> rx.Component:
 def plans_page() -> rx.Component:
     return _shell(
         "unit.plans_title",
+        "/enhet/planer",
         rx.el.p(t("unit.plans_intro"), class_name="lead"),
         rx.el.section(
             rx.el.h2(t("unit.create_heading")),

@@ -2,7 +2,8 @@
 
 import reflex as rx
 
-from ipapp.components.shell import app_header, bottom_nav, icon, link, status_line
+from ipapp.components.cards import when_loaded
+from ipapp.components.shell import app_header, bottom_nav, icon, link
 from ipapp.components.text import t
 from ipapp.state.workspace import WorkspaceState
 
@@ -42,14 +43,13 @@ def workspace_page() -> rx.Component:
         rx.el.main(
             rx.el.h1(t("workspace.title"), class_name="page-title"),
             rx.el.p(t("workspace.intro"), class_name="lead"),
-            rx.cond(WorkspaceState.plans.length() > 0, rx.cond(WorkspaceState.plans[0].coordinated, link(
-                icon("inbox"), rx.el.span(t("inbox.open")), href="/innboks", class_name="action-link"))),
-            rx.cond(
-                WorkspaceState.loaded,
+            when_loaded(
+                "/planer",
+                rx.cond(WorkspaceState.plans.length() > 0, rx.cond(WorkspaceState.plans[0].coordinated, link(
+                    icon("inbox"), rx.el.span(t("inbox.open")), href="/innboks", class_name="action-link"))),
                 rx.cond(WorkspaceState.plans.length() > 0,
                         rx.el.div(rx.foreach(WorkspaceState.plans, _plan), class_name="stack"),
                         rx.el.p(t("error.no_plan"), class_name="muted")),
-                status_line(t("status.loading")),
             ),
             id="main", tab_index=-1, class_name="main",
         ),

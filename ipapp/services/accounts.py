@@ -1,5 +1,6 @@
 """A signed-in person's own account: their passkeys and their sessions."""
 
+import logging
 import re
 from dataclasses import dataclass
 from datetime import datetime
@@ -8,7 +9,10 @@ from sqlmodel import col, select
 
 from ipapp.auth import passkeys, sessions
 from ipapp.db import transaction
+from ipapp.i18n import translate
 from ipapp.models import Account, Person, WebSession
+
+log = logging.getLogger(__name__)
 
 RECENT_SIGN_INS = 10
 
@@ -23,14 +27,33 @@ class SignIn:
 
 _SYSTEMS = (("iPhone", "iPhone"), ("iPad", "iPad"), ("Android", "Android"), ("Windows", "Windows"),
             ("Macintosh", "Mac"), ("CrOS", "ChromeOS"), ("Linux", "Linux"))
-_BROWSERS = (("Edg/", "Edge"), ("Firefox/", "Firefox"), ("Chrome/", "Chrome"), ("Safari/", "Safari"))
+# First match wins: Edge, Samsung's browser and the iPhone's Chrome, Firefox and Edge also say "Safari/"
+# or "Chrome/" in their user agent.
+_BROWSERS = (("Edg/", "Edge"), ("EdgiOS/", "Edge"), ("SamsungBrowser/", "Samsung Internet"),
+             ("CriOS/", "Chrome"), ("FxiOS/", "Firefox"), ("Firefox/", "Firefox"), ("Chrome/", "Chrome"),
+             ("Safari/", "Safari"))
+
+
+def _device_parts(user_agent: object) -> tuple[str, str]:
+    """(system, browser) from a user agent, each "" when not recognised."""
+    agent = user_agent if isinstance(user_agent, str) else ""
+    system = next((name for marker, name in _SYSTEMS if marker in agent), "")
+    browser = next((name for marker, name in _BROWSERS if re.search(re.escape(marker), agent)), "")
+    return system, browser
 
 
 def device_name(user_agent: str) -> str:
     """A short, readable name for a device from its user agent: "Android · Chrome"."""
-    system = next((name for marker, name in _SYSTEMS if marker in user_agent), "")
-    browser = next((name for marker, name in _BROWSERS if re.search(re.escape(marker), user_agent)), "")
-    return " · ".join(part for part in (system, browser) if part)
+    return " · ".join(part for part in _device_parts(user_agent) if part)
+
+
+def passkey_name(user_agent: object, locale: str) -> str:
+    """What a new passkey is called after the device it was made on, in her language: "Chrome på
+    Android" ("" when the user agent says nothing we know; the list then names it by its date)."""
+    system, browser = _device_parts(user_agent)
+    if system and browser:
+        return translate("me.passkey_device_name", locale, browser=browser, system=system)
+    return system or browser
 
 
 def recent_sign_ins(person_id: int, current_session_id: int | None) -> list[SignIn]:
@@ -58,11 +81,31 @@ def my_passkeys(person_id: int) -> list[passkeys.PasskeyInfo]:
     return passkeys.list_passkeys(account_id) if account_id else []
 
 
-def rename_my_passkey(person_id: int, passkey_id: int, label: str) -> None:
+def first_devices(person_id: int, passkey_ids: list[int]) -> dict[int, str]:
+    """For keys made before they were named: the user agent of the first sign-in each of her keys
+    opened (passkey id -> user agent), where that sign-in is still on record."""
+    if not passkey_ids:
+        return {}
+    with transaction() as session:
+        rows = session.exec(select(WebSession.passkey_credential_id, WebSession.device_label)
+                            .join(Account, col(Account.id) == col(WebSession.account_id))
+                            .where(Account.person_id == person_id,
+                                   col(WebSession.passkey_credential_id).in_(passkey_ids))
+                            .order_by(col(WebSession.created_at), col(WebSession.id))).all()
+    found: dict[int, str] = {}
+    for passkey_id, agent in rows:
+        found.setdefault(passkey_id, agent)
+    return found
+
+
+def rename_my_passkey(person_id: int, passkey_id: int, label: object) -> None:
+    """A new name (1-100 characters, one line: checked in passkeys.rename_passkey) for one of her own
+    keys. Logged like removing one; a name grants nothing, so it is not in the plans' access log."""
     account_id = account_id_for(person_id)
     if account_id is None:
         raise passkeys.PasskeyError("unknown_credential", "no account")
     passkeys.rename_passkey(account_id, passkey_id, label)
+    log.info("passkey %s of account %s renamed by its person", passkey_id, account_id)
 
 
 def remove_my_passkey(person_id: int, passkey_id: int) -> None:

@@ -88,7 +88,14 @@ class SessionState(rx.State):
         title = page_title(self.router.route_id, self.lang)
         script = f"document.documentElement.lang = {json.dumps(self.lang)};"
         if title:
-            script += f" document.title = {json.dumps(title)};"
+            # The page's built-in (bokmål) <title> may be rendered again after this script has run
+            # on a full load: keep this page's title in her language until the next page sets its own.
+            script += (f" window.__ipappTitle && window.__ipappTitle.disconnect();"
+                       f" {{ const want = {json.dumps(title)}, path = location.pathname; document.title = want;"
+                       " const guard = window.__ipappTitle = new MutationObserver(() => {"
+                       " if (location.pathname !== path) guard.disconnect();"
+                       " else if (document.title !== want) document.title = want; });"
+                       " guard.observe(document.head, {subtree: true, childList: true, characterData: true}); }")
         return rx.call_script(script)
 
     def _sign_in_route(self) -> str:

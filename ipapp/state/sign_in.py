@@ -1,5 +1,7 @@
-"""Signing in with a passkey or the national login, and opening an invitation."""
+"""Signing in with a passkey or the national login, opening an invitation, and the pages anyone
+may read without signing in (the accessibility statement)."""
 
+import json
 import logging
 
 import reflex as rx
@@ -7,7 +9,7 @@ import reflex as rx
 from ipapp.auth import demo, passkeys
 from ipapp.auth.oidc import client_key as address_key
 from ipapp.config import settings
-from ipapp.services import invitations, sign_in
+from ipapp.services import accounts, invitations, sign_in
 from ipapp.state.endpoints import endpoint
 from ipapp.state.session import SessionState
 
@@ -94,6 +96,11 @@ class InvitationState(SessionState):
     def _code(self) -> str:
         return self.router._page.params.get("code", "")
 
+    def _registration_script(self) -> str:
+        # The new passkey is named after this device ("Safari på iPhone"), in the page's language.
+        name = accounts.passkey_name(self.router.headers.user_agent, self.lang)
+        return sign_in.invitation_script(self._code(), label_js=json.dumps(name))
+
     @rx.event
     @endpoint("anyone")
     def load_invitation(self):
@@ -107,7 +114,7 @@ class InvitationState(SessionState):
             try:
                 view = invitations.open_invitation(self._code())
                 self.invited_name, self.adds_key = view.given_name, view.adds_key
-                self.register_script = sign_in.invitation_script(self._code())
+                self.register_script = self._registration_script()
             except invitations.InvitationProblem as problem:
                 if problem.code == "unknown":
                     passkeys.record_failure(client, "invitation")
@@ -135,7 +142,16 @@ class InvitationState(SessionState):
             "invitation.error.cancelled" if key == "signin.error.cancelled" else key
         )
         try:  # a fresh challenge for another try, if the code still works
-            self.register_script = sign_in.invitation_script(self._code())
+            self.register_script = self._registration_script()
         except (invitations.InvitationProblem, passkeys.PasskeyError):
             self.register_script = ""
         return None
+
+
+class StatementState(SessionState):
+    """The accessibility statement: the same for everyone, signed in or not."""
+
+    @rx.event
+    @endpoint("anyone")
+    def load_statement(self):
+        return self._set_html_lang()
