@@ -34,6 +34,7 @@ from ipapp.models import (
     Account,
     AuditEvent,
     Consent,
+    ConsentGrant,
     Guardianship,
     PasskeyCredential,
     Person,
@@ -301,19 +302,43 @@ def test_the_signing_challenge_is_the_digest_then_the_nonce():
 
 
 def test_draft_builds_a_canonical_version_from_the_current_grants(cast):
+    with db.transaction() as session:
+        seeded_id = session.exec(select(Consent.id).where(Consent.version == 1)).one()
     view = consents.draft_consent(cast.owner_id, cast.plan_id)
-    assert view.version == 2  # the demo's unsigned version 1 is superseded by the canonical form
+    # The demo's version 1 was never signed: it is written again in canonical form and stays
+    # version 1, so the first version anyone signs is version 1.
+    assert (view.id, view.version) == (seeded_id, 1)
     assert view.status == "awaiting_signature"
-    assert view.document.startswith("Samtykke til deling av individuell plan, versjon 2\n")
+    assert view.document.startswith("Samtykke til deling av individuell plan, versjon 1\n")
     assert "samtykker til at Hanne Lindgren (mor) kan se «Mål og tiltak» og «Møter» fra " in view.document
     assert view.document_sha256 == hashlib.sha256(view.document.encode()).hexdigest()
     # Asking again without any change gives the same version, not a new one.
     assert consents.draft_consent(cast.owner_id, cast.plan_id).id == view.id
     assert consents.current_consent_checked(cast.owner_id, cast.plan_id)[0].id == view.id
-    with db.transaction() as session:
-        v1 = session.exec(select(Consent).where(Consent.version == 1)).one()
-        assert consents._view(session, v1).status == "superseded"
+    assert [(c[0], c[1]) for c in all_consents()] == [(view.id, 1)]  # no superseded draft left behind
     assert [e.target for e in audit_events("manage_sharing")][:1] == ["consent:new"]
+
+
+def test_an_older_unsigned_version_from_before_is_superseded_and_cannot_be_signed(cast, owner_phone):
+    """A database from before numbered every unsigned draft: a version below the newest one is
+    superseded and never signable, and drafting carries on with the newest."""
+    older = consents.draft_consent(cast.owner_id, cast.plan_id)
+    newest_text = older.document.replace("versjon 1", "versjon 2", 1)
+    with db.transaction() as session:
+        newest = Consent(plan_id=cast.plan_id, version=2, document=newest_text,
+                         document_sha256=hashlib.sha256(newest_text.encode()).hexdigest(),
+                         created_by_person_id=cast.owner_id)
+        session.add(newest)
+        session.flush()
+        newest_id = newest.id
+        covered = session.exec(select(ConsentGrant.grant_id).where(ConsentGrant.consent_id == older.id)).all()
+        session.add_all([ConsentGrant(consent_id=newest_id, grant_id=grant_id) for grant_id in covered])
+    with db.transaction() as session:
+        assert consents._view(session, session.get(Consent, older.id)).status == "superseded"
+    refused("superseded", consents.signing_options, cast.owner_id, cast.plan_id, older.id, older.document_sha256)
+    drafted = consents.draft_consent(cast.owner_id, cast.plan_id)
+    assert (drafted.id, drafted.version) == (newest_id, 2)
+    assert sign_with(cast.owner_id, cast, drafted, owner_phone).version == 2
 
 
 def test_an_unsigned_draft_asked_for_in_another_language_is_the_same_version_in_that_language(cast):
@@ -359,7 +384,7 @@ def test_owner_signs_then_it_verifies_and_the_grant_takes_effect(cast, owner_pho
     assert [c["id"] for c in options["allowCredentials"]] == [b64url(owner_phone.credentials[0].credential_id)]
 
     signed = consents.sign(cast.owner_id, cast.plan_id, view.id, owner_phone.authenticate(options_json))
-    assert (signed.consent_id, signed.signed_as, signed.version) == (view.id, "owner", 2)
+    assert (signed.consent_id, signed.signed_as, signed.version) == (view.id, "owner", 1)
 
     row = consent_row(view.id)
     assert row.signer_person_id == cast.owner_id and row.signed_at is not None
@@ -383,7 +408,7 @@ def test_a_one_byte_change_in_the_stored_document_fails_verification(cast, owner
     assert consents.verify_consent(consent_row(view.id)).ok
 
     original = view.document
-    one_byte = original.replace("versjon 2", "versjon 3", 1)
+    one_byte = original.replace("versjon 1", "versjon 2", 1)
     assert len(one_byte.encode()) == len(original.encode())
     edit_consent(view.id, document=one_byte)
     assert consents.verify_consent(consent_row(view.id)).problem == "document_hash"
@@ -438,11 +463,10 @@ def test_a_signature_copied_onto_another_consent_fails(cast, owner_phone):
     view = consents.draft_consent(cast.owner_id, cast.plan_id)
     sign_with(cast.owner_id, cast, view, owner_phone)
     source = consent_row(view.id)
-    with db.transaction() as session:
-        v1 = session.exec(select(Consent).where(Consent.version == 1)).one()
-        v1_id = v1.id
+    add_grant(cast, cast.coordinator_id, ("notes",))
+    other_id = consents.draft_consent(cast.owner_id, cast.plan_id).id  # version 2, unsigned
     edit_consent(
-        v1_id,
+        other_id,
         **{k: getattr(source, k) for k in (
             "signer_person_id", "signed_as", "signed_at", "signature_credential_id", "signature_public_key",
             "signature_authenticator_data", "signature_client_data_json", "signature", "signature_nonce")},
@@ -450,7 +474,7 @@ def test_a_signature_copied_onto_another_consent_fails(cast, owner_phone):
     with db.transaction() as session:
         results = {r.consent_id: r for r in consents.verify_all(session)}
     assert results[view.id].ok
-    assert (results[v1_id].ok, results[v1_id].problem) == (False, "challenge")
+    assert (results[other_id].ok, results[other_id].problem) == (False, "challenge")
 
 
 def test_a_signed_flag_without_evidence_does_not_verify(cast):
@@ -487,7 +511,7 @@ def test_a_replayed_assertion_is_refused(cast, owner_phone):
     refused("challenge", consents.sign, cast.owner_id, cast.plan_id, newer.id, good)
     assert consent_row(newer.id).signed_at is None
     assert consents.sign(cast.owner_id, cast.plan_id, newer.id,
-                         owner_phone.authenticate(options_for(cast.owner_id, cast, newer))).version == 3
+                         owner_phone.authenticate(options_for(cast.owner_id, cast, newer))).version == 2
 
 
 def test_another_persons_passkey_cannot_sign(cast, owner_phone, guardian_phone):
@@ -533,23 +557,29 @@ def test_a_document_changed_since_it_was_shown_is_refused(cast, owner_phone):
     edit_consent(view.id, document=view.document + "Jeg samtykker også til alt annet.\n")
     refused("changed", consents.signing_options, cast.owner_id, cast.plan_id, view.id, view.document_sha256)
     edit_consent(view.id, document=view.document)
-    # A new grant makes a new version; the one shown is then superseded and cannot be signed.
+    assert all_consents() == before
+    # A new grant before any signature: the unsigned version is written again under its own
+    # number, and the text shown before cannot be signed.
     add_grant(cast, cast.coordinator_id, ("notes",))
     newer = consents.draft_consent(cast.owner_id, cast.plan_id)
-    assert newer.version == view.version + 1
+    assert (newer.id, newer.version) == (view.id, view.version)
+    assert newer.document_sha256 != view.document_sha256
     assert "(koordinator) kan se «Mine notater»" in newer.document
-    refused("superseded", consents.signing_options, cast.owner_id, cast.plan_id, view.id, view.document_sha256)
-    assert all_consents()[: len(before)] == before
+    before = all_consents()
+    refused("changed", consents.signing_options, cast.owner_id, cast.plan_id, view.id, view.document_sha256)
+    assert all_consents() == before
     assert sign_with(cast.owner_id, cast, newer, owner_phone).version == newer.version
 
 
-def test_options_issued_before_a_newer_version_cannot_sign_the_old_one(cast, owner_phone):
+def test_options_issued_for_an_earlier_text_cannot_sign_the_version_written_again(cast, owner_phone):
     view = consents.draft_consent(cast.owner_id, cast.plan_id)
     assertion = owner_phone.authenticate(options_for(cast.owner_id, cast, view))
     add_grant(cast, cast.coordinator_id, ("notes",))
-    consents.draft_consent(cast.owner_id, cast.plan_id)
-    refused("superseded", consents.sign, cast.owner_id, cast.plan_id, view.id, assertion)
+    newer = consents.draft_consent(cast.owner_id, cast.plan_id)
+    assert newer.id == view.id and consent_row(view.id).signature_nonce is None  # its options dropped
+    refused("challenge", consents.sign, cast.owner_id, cast.plan_id, view.id, assertion)
     assert signed_count() == 0
+    assert sign_with(cast.owner_id, cast, newer, owner_phone).version == 1
 
 
 def test_a_second_tab_is_refused_and_exactly_one_signature_is_stored(cast, owner_phone):

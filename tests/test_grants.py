@@ -57,8 +57,10 @@ def test_bad_grants_are_refused_with_a_reason_and_nothing_written(cast, sections
 
 def test_the_same_grant_twice_is_refused(cast):
     grants.create_grant(cast.owner_id, cast.plan_id, cast.provider_id, ["goals", "meetings"], _in_days(30))
-    with pytest.raises(grants.GrantProblem, match="duplicate"):
+    with pytest.raises(grants.GrantProblem) as problem:
         grants.create_grant(cast.owner_id, cast.plan_id, cast.provider_id, ["meetings", "goals"], _in_days(60))
+    # The first one still waits for her signature: she is told so, and where to sign it.
+    assert (problem.value.code, problem.value.link) == ("duplicate_waiting", "/samtykke")
 
 
 def test_only_people_on_the_plan_can_receive_a_grant(cast):

@@ -41,13 +41,29 @@ def _consent_body() -> rx.Component:
     )
 
 
+def _problem() -> rx.Component:
+    """What stops the signing, and, when she can put it right herself, a link to where."""
+    return rx.cond(
+        ConsentState.problem != "",
+        rx.el.div(
+            rx.el.p(ConsentState.problem),
+            rx.cond(
+                ConsentState.problem_link != "",
+                link(icon("key-round"), rx.el.span(ConsentState.problem_link_text),
+                     href=ConsentState.problem_link, class_name="action-link"),
+            ),
+            role="alert",
+            class_name="notice notice-error",
+        ),
+    )
+
+
 def consent_page() -> rx.Component:
     return page_shell(
         t("consent.title"),
         "/deling",
         rx.cond(ConsentState.notice != "", rx.el.p(ConsentState.notice, role="status", class_name="notice")),
-        rx.cond(ConsentState.problem != "",
-                rx.el.p(ConsentState.problem, role="alert", class_name="notice notice-error")),
+        _problem(),
         rx.cond(
             ConsentState.loaded,
             rx.cond(ConsentState.consent, _consent_body(),

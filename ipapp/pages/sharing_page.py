@@ -151,8 +151,18 @@ def _result() -> rx.Component:
     """What the last action did, where focus goes after it (read out by screen readers)."""
     return rx.el.div(
         rx.cond(SharingState.notice != "", rx.el.p(SharingState.notice, role="status", class_name="notice")),
-        rx.cond(SharingState.problem != "",
-                rx.el.p(SharingState.problem, role="alert", class_name="notice notice-error")),
+        rx.cond(
+            SharingState.problem != "",
+            rx.el.div(
+                rx.el.p(SharingState.problem),
+                # e.g. the same grant again while it waits: to the consent where she signs it
+                rx.cond(SharingState.problem_link != "",
+                        link(icon("file-pen-line"), rx.el.span(SharingState.problem_link_text),
+                             href=SharingState.problem_link, class_name="action-link")),
+                role="alert",
+                class_name="notice notice-error",
+            ),
+        ),
         _invitation(),
         id="sharing-result",
         tab_index=-1,
@@ -169,17 +179,22 @@ def sharing_page() -> rx.Component:
         link(icon("file-pen-line"), rx.el.span(t("consent.open")), href="/samtykke", class_name="action-link"),
         link(icon("eye"), rx.el.span(t("accesslog.open")), href="/innsyn", class_name="action-link"),
         rx.el.h2(t("sharing.current")),
+        # Ended and revoked grants are listed too (below), so an empty "current" part is told
+        # by whether any grant is still current, not by the list's length.
         rx.cond(
-            PlanState.access.length() > 0,
+            PlanState.access.contains(True, "is_revocable"),
             rx.el.div(rx.foreach(PlanState.access, lambda a: rx.cond(a.is_revocable, _access_card(a))),
                       class_name="stack"),
-            rx.el.p(t("overview.no_access"), class_name="muted"),
+            rx.el.p(t("sharing.no_one"), id="sharing-no-one", class_name="muted"),
         ),
         # Ended grants stay visible (the owner's record of what was shared) but out of the way.
-        rx.el.details(
-            rx.el.summary(t("sharing.ended")),
-            rx.el.div(rx.foreach(PlanState.access, lambda a: rx.cond(~a.is_revocable, _access_card(a))),
-                      class_name="stack"),
+        rx.cond(
+            PlanState.access.contains(False, "is_revocable"),
+            rx.el.details(
+                rx.el.summary(t("sharing.ended")),
+                rx.el.div(rx.foreach(PlanState.access, lambda a: rx.cond(~a.is_revocable, _access_card(a))),
+                          class_name="stack"),
+            ),
         ),
         rx.el.h2(t("sharing.give")),
         _grant_form(),

@@ -1,6 +1,7 @@
 """What every part of consent shares: the refusal codes and ConsentError, the views, the checks
-of what a browser sends, and the signer. The use cases are in ipapp.services.consents (drafting,
-withdrawing, renewal: the door pages use), consent_signing and consent_evidence."""
+of what a browser sends, and the signer. The use cases are in ipapp.services.consents (the door
+pages use: withdrawing, and drafting and renewal re-exported from consent_drafting and
+consent_renewal), consent_signing and consent_evidence."""
 
 
 import json

@@ -35,14 +35,17 @@ from ipapp.services.plan_access import (
 )
 
 LONGEST_GRANT = timedelta(days=5 * 366)  # a grant must end; five years is the outer limit
+CONSENT_PAGE = "/samtykke"  # where the owner or an acting guardian reads and signs the consent
 
 
 class GrantProblem(Exception):
-    """Bad input: `.code` is a stable name for the message shown in the person's language."""
+    """Bad input: `.code` is a stable name for the message shown in the person's language;
+    `.link` the page where she can do what the message asks of her ("" when there is none)."""
 
-    def __init__(self, code: str):
+    def __init__(self, code: str, link: str = ""):
         super().__init__(code)
         self.code = code
+        self.link = link
 
 
 @dataclass
@@ -169,8 +172,12 @@ def _checked_purpose(purpose: object) -> str:
 
 def _add_grant(session: Session, ctx: PlanContext, grantee: int, sections: list[str], valid_until: datetime,
                purpose: str) -> int:
-    if _same_grant_exists(session, ctx, grantee, sections, ctx.now):
-        raise GrantProblem("duplicate")
+    same = _same_grant(session, ctx, grantee, sections, ctx.now)
+    if same is not None:
+        if same in policy.effective_grants(ctx.facts, grantee, ctx.now):
+            raise GrantProblem("duplicate")  # she already has exactly this, in force
+        # Saved before and not yet signed (or its consent withdrawn): what is missing is her signature.
+        raise GrantProblem("duplicate_waiting", link=CONSENT_PAGE)
     grant = AccessGrant(plan_id=ctx.plan.id, grantee_person_id=grantee,
                         granted_by_person_id=ctx.actor.person_id, valid_from=ctx.now,
                         valid_until=valid_until, purpose=purpose)
@@ -264,17 +271,19 @@ def _invite_contact(session: Session, ctx: PlanContext, contact: Contact, new: i
     return person_id, invitation
 
 
-def _same_grant_exists(session: Session, ctx: PlanContext, grantee: int, wanted: list[str],
-                       now: datetime) -> bool:
+def _same_grant(session: Session, ctx: PlanContext, grantee: int, wanted: list[str],
+                now: datetime) -> policy.GrantFacts | None:
+    """The facts of a current grant to this person of exactly these sections, if there is one."""
     for grant in session.exec(
         select(AccessGrant).where(AccessGrant.plan_id == ctx.plan.id,
                                   AccessGrant.grantee_person_id == grantee,
                                   col(AccessGrant.revoked_at).is_(None),
                                   AccessGrant.valid_until > now)
     ):
-        if sorted(grant_fact(session, grant).sections) == wanted:
-            return True
-    return False
+        fact = grant_fact(session, grant)
+        if sorted(fact.sections) == wanted:
+            return fact
+    return None
 
 
 def current_grant(session: Session, ctx: PlanContext, grant_id: object) -> AccessGrant:

@@ -28,6 +28,8 @@ MESSAGES = {
     "AbortError": "signin.error.cancelled",
     "NotSupportedError": "signin.error.not_supported",
 }
+# The words of the link to where the person can put a refusal right (consents.put_right_at).
+LINK_TEXTS = {"no_passkey": "consent.no_passkey_link"}
 
 
 @dataclass
@@ -46,20 +48,29 @@ class ConsentState(SessionState):
     consent: ConsentDisplay | None = None
     sign_script: str = ""
     problem: str = ""
+    problem_link: str = ""  # a page where she can put the problem right herself ("" for none)
+    problem_link_text: str = ""
     notice: str = ""
     busy: bool = False
     loaded: bool = False
 
-    def _message(self, code: object) -> str:
-        key = MESSAGES.get(code, "consent.error.retry") if isinstance(code, str) else "consent.error.retry"
-        return self._text(key)
+    def _say_problem(self, text: str = "", code: object = None) -> None:
+        """Show `text`, or the message for a refusal `code` and the way to put it right (the
+        service says where); with neither, no problem is shown."""
+        if isinstance(code, str):
+            text = self._text(MESSAGES.get(code, "consent.error.retry"))
+        where = consents.put_right_at(code)
+        self.problem = text
+        self.problem_link = where if where and code in LINK_TEXTS else ""
+        self.problem_link_text = self._text(LINK_TEXTS[code]) if self.problem_link else ""
 
     def _refresh(self) -> None:
         self.sign_script, self.busy = "", False
         try:
             view, verified = consents.current_consent_checked(self._person_id, self._plan_id)
         except AccessDenied:
-            self.consent, self.problem = None, self._text("error.not_available")
+            self.consent = None
+            self._say_problem(self._text("error.not_available"))
             return
         if view is None:
             self.consent = None
@@ -81,12 +92,13 @@ class ConsentState(SessionState):
                 options = consents.signing_options(self._person_id, self._plan_id, view.id, view.document_sha256)
                 self.sign_script = passkeys.browser_script(passkeys.SIGN_IN_JS, options)
             except consents.ConsentError as refused:
-                self.problem = self._message(refused.code)
+                self._say_problem(code=refused.code)
 
     @rx.event
     @endpoint("signed_in")
     def load_consent(self):
-        self.problem, self.notice, self.loaded = "", "", False
+        self.notice, self.loaded = "", False
+        self._say_problem()
         try:  # a changed sharing setup gets its new version to sign
             consents.draft_consent(self._person_id, self._plan_id, self.lang)
         except consents.ConsentError as nothing_new:
@@ -100,7 +112,8 @@ class ConsentState(SessionState):
     @rx.event
     @endpoint("signed_in")
     def sign_started(self):
-        self.busy, self.problem, self.notice = True, "", ""
+        self.busy, self.notice = True, ""
+        self._say_problem()
 
     @rx.event
     @endpoint("signed_in", dict)
@@ -108,15 +121,16 @@ class ConsentState(SessionState):
         if self.consent is None:
             return
         if "error" in result:
-            self.problem = self._message(result.get("error"))
+            error = result.get("error")
+            self._say_problem(code=error if isinstance(error, str) else "")
             self._refresh()
             return
         try:
             consents.sign(self._person_id, self._plan_id, self.consent.id, result)
         except consents.ConsentError as refused:
-            self.problem = self._message(refused.code)
+            self._say_problem(code=refused.code)
         except AccessDenied:
-            self.problem = self._text("error.not_available")
+            self._say_problem(self._text("error.not_available"))
         else:
             self.notice = self._text("consent.signed_now")
         self._refresh()
@@ -129,7 +143,8 @@ class ConsentState(SessionState):
         try:
             consents.withdraw(self._person_id, self._plan_id, self.consent.id)
         except (consents.ConsentError, AccessDenied):
-            self.problem = self._text("consent.error.retry")
+            self._say_problem(self._text("consent.error.retry"))
         else:
-            self.problem, self.notice = "", self._text("consent.withdrawn_now")
+            self.notice = self._text("consent.withdrawn_now")
+            self._say_problem()
         self._refresh()

@@ -19,6 +19,8 @@ from ipapp.state.session import SessionState
 SECTION_KEYS = [s.value for s in Section]
 NEW_PERSON_FIELDS = ("given_name", "family_name", "email", "phone", "relation")
 REFUSED = object()  # what SharingState._attempt gives when the service said no
+# The words of the link a refusal comes with (the service gives where it leads, GrantProblem.link).
+LINK_TEXTS = {"duplicate_waiting": "consent.open"}
 
 
 @dataclass
@@ -39,21 +41,30 @@ class SharingState(SessionState):
     grantees: list[grants.Grantee] = []
     sections: list[SectionChoice] = []
     problem: str = ""
+    problem_link: str = ""  # where she can do what the problem asks of her ("" for nowhere)
+    problem_link_text: str = ""
     notice: str = ""
     invitation: NewInvitation | None = None  # for a person who had no account: the code to send
     invitation_hint: str = ""
 
-    def _problem(self, code: str) -> None:
+    def _problem(self, code: str, link: str = "") -> None:
         self.notice, self.invitation = "", None
         if code.startswith("new_person."):  # the new person's details: the invitation's messages
             self.problem = self._text(f"invite.problem.{code.removeprefix('new_person.')}")
         else:
             self.problem = self._text(f"sharing.problem.{code}")
+        self.problem_link = link if link and code in LINK_TEXTS else ""
+        self.problem_link_text = self._text(LINK_TEXTS[code]) if self.problem_link else ""
+
+    def _say(self, notice: str = "") -> None:
+        """No problem (any more); `notice` says what was done."""
+        self.problem, self.problem_link, self.problem_link_text, self.notice = "", "", "", notice
 
     @rx.event
     @endpoint("signed_in")
     def load_grantees(self):
-        self.problem, self.notice, self.invitation = "", "", None
+        self._say()
+        self.invitation = None
         try:
             self.grantees = grants.grantees(self._person_id, self._plan_id, self.lang)
             self.sections = [SectionChoice(key, label) for key, label in
@@ -65,7 +76,8 @@ class SharingState(SessionState):
     @endpoint("signed_in")
     def forget_notices(self):
         """A page that shows this state's notices opens without an earlier page's message."""
-        self.problem, self.notice, self.invitation = "", "", None
+        self._say()
+        self.invitation = None
 
     def _attempt(self, service, *args, denied: str):
         """Call a sharing service for this person's plan. A refusal shows its message (`denied`
@@ -73,7 +85,7 @@ class SharingState(SessionState):
         try:
             return service(self._person_id, self._plan_id, *args)
         except grants.GrantProblem as problem:
-            self._problem(problem.code)
+            self._problem(problem.code, problem.link)
         except AccessDenied:
             self._problem(denied)
         return REFUSED
@@ -89,7 +101,7 @@ class SharingState(SessionState):
                                form.get("purpose", ""), new_person, self.lang, denied="not_allowed")
         if shared is REFUSED:
             return rx.set_focus("sharing-result")
-        self.problem, self.notice = "", self._text("sharing.saved_needs_consent")
+        self._say(self._text("sharing.saved_needs_consent"))
         self.invitation = shared.invitation
         if shared.invitation is not None:  # they now have an account: list them as such
             self.invitation_hint = self._text("sharing.invitation_hint", name=shared.invitation.person_name)
@@ -122,7 +134,7 @@ class SharingState(SessionState):
         """The owner saw that it ends and is content: no more reminders about it."""
         if self._attempt(grant_endings.let_lapse, grant_id, denied="unknown_grant") is REFUSED:
             return None
-        self.problem, self.notice = "", self._text("ending.lapse_chosen")
+        self._say(self._text("ending.lapse_chosen"))
         return PlanState.load_overview
 
     @rx.event
@@ -130,5 +142,6 @@ class SharingState(SessionState):
     def revoke(self, grant_id: int):
         if self._attempt(grants.revoke_grant, grant_id, denied="unknown_grant") is REFUSED:
             return None
-        self.problem, self.notice, self.invitation = "", self._text("sharing.revoked"), None
+        self._say(self._text("sharing.revoked"))
+        self.invitation = None
         return PlanState.load_access
