@@ -10,6 +10,10 @@ bootstrap --given-name G --family-name F [--email E] [--phone P] [--force]
               invitation link; refused once one exists, unless --force (another one)
 backup PATH   a consistent copy of the database, taken while the app may run (ipapp.backup)
 restore PATH  bring a backup back into an empty database
+reminders     run the reminder sender (Web Push) until SIGTERM or Ctrl-C; the log says how many
+              senders the database allows (SQLite: this one only)
+vapid-keys    print a new VAPID key pair for Web Push, as two lines for the configuration
+              (generate once; see the README on rotating them)
 
 Success prints one short line (bootstrap: two, the second the link alone, for a script to take).
 Any failure prints one line starting with "ipapp: " on stderr and exits with status 2; details
@@ -148,6 +152,42 @@ def _report_consents() -> int:
     return 0 if not bad else EXIT_AUDIT_BROKEN
 
 
+def vapid_keys() -> None:
+    from ipapp.push.vapid import generate_pair
+
+    private, public = generate_pair()
+    print("ipapp: a new VAPID key pair; keep both lines in the configuration, the private key secret:")
+    print(f"IPAPP_VAPID_PRIVATE_KEY={private}")
+    print(f"IPAPP_VAPID_PUBLIC_KEY={public}")
+
+
+def send_reminders() -> str:
+    """The sender loop in this process until SIGTERM/SIGINT, after the same preflight as `check`."""
+    import signal
+    import threading
+
+    from ipapp.services.reminders_worker import SenderBusy, run_until_stopped
+
+    settings = load_settings()
+    check_database(settings)
+    reset_settings_cache()  # the services read config.settings() and db.engine(): the ones checked
+    engine = make_engine(settings.database_url)
+    db.use_engine(engine)
+    stop = threading.Event()
+    for signum in (signal.SIGTERM, signal.SIGINT):
+        signal.signal(signum, lambda *_: stop.set())  # finish the reminder in hand, hand back the rest
+    logging.getLogger("ipapp.reminders").setLevel(logging.INFO)
+    logging.getLogger("ipapp.push").setLevel(logging.INFO)
+    try:
+        run_until_stopped(stop, settings)
+    except SenderBusy as busy:
+        raise Refused(f"{busy}; stop it first, or use PostgreSQL to run several.") from None
+    finally:
+        db.use_engine(None)
+        engine.dispose()
+    return "the reminder sender has stopped."
+
+
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     logging.basicConfig(level=logging.INFO if args.verbose else logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
@@ -160,6 +200,12 @@ def main(argv: list[str] | None = None) -> int:
             return 0
         if args.command in ("backup", "restore"):
             print(f"ipapp: {(backup_database if args.command == 'backup' else restore_database)(args.path)}")
+            return 0
+        if args.command == "vapid-keys":
+            vapid_keys()
+            return 0
+        if args.command == "reminders":
+            print(f"ipapp: {send_reminders()}")
             return 0
         if args.command == "verify-consents":
             return _report_consents()
@@ -202,6 +248,8 @@ def _parser() -> argparse.ArgumentParser:
     for name, what in (("backup", "copy the database to PATH (a new file, mode 0600)"),
                        ("restore", "bring the backup at PATH into an empty database")):
         commands.add_parser(name, help=what).add_argument("path", metavar="PATH")
+    commands.add_parser("reminders", help="send due reminders (Web Push) until SIGTERM")
+    commands.add_parser("vapid-keys", help="print a new VAPID key pair for the configuration")
     return parser
 
 

@@ -2,7 +2,7 @@
 
 import os
 from urllib.parse import urlsplit
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
@@ -13,6 +13,9 @@ TRUE_WORDS = {"1", "true", "yes", "on"}
 DEVELOPMENT_AUDIT_KEY = "ipapp-development-audit-key-not-secret"
 DEVELOPMENT_IDENTITY_KEY = "ipapp-development-identity-key-not-secret"
 MIN_KEY_LENGTH = 32  # HMAC-SHA256 keys: shorter ones are guessable in practice (a word, a date)
+# Web Push (VAPID) keys for development only, public here; production refuses them (push_problem).
+DEVELOPMENT_VAPID_PRIVATE_KEY = "3Ed-RPihEz7PTWqdchkcMwsYfJNgpzbiU05NutOosYA"
+DEVELOPMENT_VAPID_SUBJECT = "mailto:ipapp-development@localhost"
 # Plain http is tolerated in production only on the machine itself (a local trial, the test provider).
 LOOPBACK_HOSTS = {"localhost", "127.0.0.1", "::1"}
 
@@ -32,6 +35,25 @@ class OidcSettings:
 
 
 @dataclass(frozen=True)
+class PushSettings:
+    """Web Push: VAPID keys, where push messages may go, and how the reminder sender runs."""
+
+    vapid_private_key: str = ""  # base64url P-256 key (python -m ipapp.cli vapid-keys); "" = none
+    vapid_public_key: str = ""  # derived from the private key; the browser's applicationServerKey
+    vapid_subject: str = ""  # the JWT's "sub": mailto: or https: of whoever runs this installation
+    allowed_hosts: tuple[str, ...] = ()  # push services we POST to (ipapp.push.endpoints)
+    test_loopback: bool = False  # tests only: also http(s)://127.0.0.1:<port>; production refuses it
+    timeout_seconds: float = 10.0  # per push request; pywebpush's default (None) waits forever
+    in_app: bool = True  # the app's process runs a sender (ipapp.services.reminders_worker)
+    lease_seconds: int = 300  # a claimed reminder is another sender's again after this
+    poll_seconds: float = 30.0  # how often an idle sender looks for due reminders
+
+    @property
+    def has_keys(self) -> bool:
+        return bool(self.vapid_private_key)
+
+
+@dataclass(frozen=True)
 class Settings:
     environment: str  # "development" or "production"
     demo_mode: bool
@@ -40,6 +62,7 @@ class Settings:
     public_origin: str = "http://localhost:3000"  # where people open ipapp (WebAuthn origin)
     identity_key: str = ""  # HMAC key for national identity numbers from OpenID Connect
     oidc: "OidcSettings | None" = None  # None: the national login is not configured
+    push: PushSettings = field(default_factory=PushSettings)
 
     @property
     def rp_id(self) -> str:
@@ -119,6 +142,7 @@ def load_settings(environ: dict[str, str] | None = None) -> Settings:
         public_origin=public_origin,
         identity_key=identity_key,
         oidc=_oidc_settings(env, environment),
+        push=_push_settings(env, environment),
     )
 
 
@@ -164,6 +188,84 @@ def _oidc_settings(env, environment: str) -> OidcSettings | None:
         identity_claim=env.get("IPAPP_OIDC_IDENTITY_CLAIM", "pid").strip(),
         acr_values=tuple(level.strip() for level in levels.split(",") if level.strip()),
     )
+
+
+def _push_settings(env, environment: str) -> PushSettings:
+    """IPAPP_VAPID_* and IPAPP_PUSH_*/IPAPP_REMINDERS_*. Keys are optional here (the app runs without
+    push); a sender refuses to start in production without them (push_problem)."""
+    from ipapp.push.endpoints import DEFAULT_PUSH_HOSTS, pattern_problem
+    from ipapp.push.vapid import VapidKeyError, public_key_of
+
+    production = environment == "production"
+    private_key = env.get("IPAPP_VAPID_PRIVATE_KEY", "").strip()
+    if not private_key and not production:
+        private_key = DEVELOPMENT_VAPID_PRIVATE_KEY
+    if production and private_key == DEVELOPMENT_VAPID_PRIVATE_KEY:
+        raise ConfigError(
+            "IPAPP_VAPID_PRIVATE_KEY is the development key from ipapp/config.py (public in the source): "
+            "run python -m ipapp.cli vapid-keys once and keep its output in the configuration."
+        )
+    public_key = ""
+    if private_key:
+        try:
+            public_key = public_key_of(private_key)
+        except VapidKeyError:
+            raise ConfigError(
+                "IPAPP_VAPID_PRIVATE_KEY is not a P-256 private key: use the line python -m ipapp.cli vapid-keys prints."
+            ) from None
+        given_public = env.get("IPAPP_VAPID_PUBLIC_KEY", "").strip()
+        if given_public and given_public.rstrip("=") != public_key:
+            # Browsers subscribed with the public key: a mismatch would make every push fail (403).
+            raise ConfigError("IPAPP_VAPID_PUBLIC_KEY does not belong to IPAPP_VAPID_PRIVATE_KEY: keep the pair together.")
+    subject = env.get("IPAPP_VAPID_SUBJECT", "").strip() or ("" if production else DEVELOPMENT_VAPID_SUBJECT)
+    if subject and not (subject.startswith("mailto:") or subject.startswith("https://")):
+        raise ConfigError(f"IPAPP_VAPID_SUBJECT must be mailto:someone@example.no or an https:// address, not {subject!r}.")
+    raw_hosts = env.get("IPAPP_PUSH_HOSTS", "").strip()
+    hosts = tuple(h.strip().lower() for h in raw_hosts.split(",") if h.strip()) if raw_hosts else DEFAULT_PUSH_HOSTS
+    for host in hosts:
+        problem = pattern_problem(host)
+        if problem:
+            raise ConfigError(f"IPAPP_PUSH_HOSTS: {host!r} {problem}.")
+    test_loopback = env.get("IPAPP_PUSH_TEST_LOOPBACK", "").strip().lower() in TRUE_WORDS
+    if test_loopback and production:
+        raise ConfigError(
+            "IPAPP_PUSH_TEST_LOOPBACK is for the tests' push service on 127.0.0.1 only: remove it in production."
+        )
+    return PushSettings(
+        vapid_private_key=private_key,
+        vapid_public_key=public_key,
+        vapid_subject=subject,
+        allowed_hosts=hosts,
+        test_loopback=test_loopback,
+        timeout_seconds=_positive_number(env, "IPAPP_PUSH_TIMEOUT_SECONDS", 10.0, maximum=120.0),
+        in_app=env.get("IPAPP_REMINDERS_IN_APP", "1").strip().lower() in TRUE_WORDS,
+        lease_seconds=int(_positive_number(env, "IPAPP_REMINDERS_LEASE_SECONDS", 300, maximum=86400)),
+        poll_seconds=_positive_number(env, "IPAPP_REMINDERS_POLL_SECONDS", 30.0, maximum=3600.0),
+    )
+
+
+def _positive_number(env, name: str, default: float, *, maximum: float) -> float:
+    raw = env.get(name, "").strip()
+    if not raw:
+        return default
+    try:
+        value = float(raw)
+    except ValueError:
+        value = -1.0
+    if not 0 < value <= maximum:
+        raise ConfigError(f"{name} must be a number of seconds above 0 and at most {maximum:g}, not {raw!r}.")
+    return value
+
+
+def push_problem(settings: Settings) -> str | None:
+    """Why a reminder sender may not start (None if it may): production needs its own VAPID keys
+    and a subject, so push services know whom to contact."""
+    if not settings.push.has_keys:
+        return ("IPAPP_VAPID_PRIVATE_KEY is not set: production sends push reminders only with its own VAPID keys; "
+                "run python -m ipapp.cli vapid-keys once and keep its output in the configuration.")
+    if not settings.push.vapid_subject:
+        return "IPAPP_VAPID_SUBJECT is not set: production needs mailto:someone@example.no (or an https:// address)."
+    return None
 
 
 _settings: Settings | None = None

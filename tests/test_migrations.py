@@ -168,3 +168,34 @@ def test_concurrent_migrations_migrate_once(empty_database_url):
         assert current_revision(engine) == head_revision()
     finally:
         engine.dispose()
+
+
+def test_0009_gives_existing_reminders_an_empty_subject_and_undoes_cleanly(empty_database_url):
+    """reminder_outbox.subject (what caused a reminder) arrives on rows written before it, and
+    going back to 0008 keeps the rows."""
+    from alembic import command
+
+    from ipapp.startup import alembic_config, migration_transaction
+
+    engine = make_engine(empty_database_url)
+    now = datetime(2026, 12, 1, 9, 0)
+    try:
+        with migration_transaction(engine) as connection:
+            command.upgrade(alembic_config(connection), "0008")
+        with engine.begin() as conn:
+            conn.execute(text("INSERT INTO person (id, given_name, family_name, locale, created_at) "
+                              "VALUES (1, 'Sofie', 'Berg', 'nb', :now)"), {"now": now})
+            conn.execute(text(
+                "INSERT INTO reminder_outbox (person_id, kind, dedupe_key, payload, due_at, status, attempts, "
+                "last_error, created_at) VALUES (1, 'meeting', 'k1', '{}', :now, 'pending', 0, '', :now)"),
+                {"now": now})
+        upgrade_to_head(empty_database_url)
+        with engine.connect() as conn:
+            assert conn.execute(text("SELECT dedupe_key, subject FROM reminder_outbox")).all() == [("k1", "")]
+        assert "ix_reminder_outbox_subject" in {i["name"] for i in inspect(engine).get_indexes("reminder_outbox")}
+        downgrade_to(empty_database_url, "0008")
+        assert "subject" not in {c["name"] for c in inspect(engine).get_columns("reminder_outbox")}
+        with engine.connect() as conn:
+            assert conn.execute(text("SELECT dedupe_key FROM reminder_outbox")).scalars().all() == ["k1"]
+    finally:
+        engine.dispose()

@@ -23,7 +23,11 @@ class PushSubscription(SQLModel, table=True):
 
 
 class ReminderOutbox(SQLModel, table=True):
-    """One reminder to deliver. dedupe_key makes "send once" a database fact, not a hope."""
+    """One reminder to deliver. dedupe_key makes "send once" a database fact, not a hope.
+
+    status: pending (due_at, and locked_until when a retry waits), sending (claimed by a sender
+    until locked_until: its lease), sent, or failed (last_error says why: nothing was sent).
+    """
 
     __tablename__ = "reminder_outbox"
     __table_args__ = (
@@ -36,6 +40,8 @@ class ReminderOutbox(SQLModel, table=True):
     person_id: int = Field(foreign_key="person.id", index=True)
     plan_id: int | None = Field(default=None, foreign_key="plan.id")
     kind: str = Field(max_length=16)
+    # What caused it ("meeting:12", "thread:7"): a moved or cancelled meeting finds its rows by this.
+    subject: str = Field(default="", max_length=40, index=True)
     dedupe_key: str = Field(unique=True, max_length=200)
     payload: str = Field(default="{}", sa_type=Text)  # JSON
     due_at: NaiveDatetime

@@ -1,1 +1,2 @@
-"""Web Push and the durable reminder outbox (a later issue)."""
+"""Web Push: which endpoints may be posted to, VAPID keys, what a notification says, and sending
+one message with pywebpush. The outbox that decides when lives in ipapp.services.reminders*."""

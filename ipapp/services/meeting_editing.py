@@ -15,6 +15,7 @@ from ipapp.domain.vocabulary import DecisionStatus, InviteeResponse, MeetingKind
 from ipapp.i18n.dates import oslo_datetime
 from ipapp.models import Contact, Decision, Goal, Guardianship, Meeting, MeetingGoal, MeetingInvitee, Person, PlanMember
 from ipapp.policy import Part
+from ipapp.services import reminders
 from ipapp.services.editing import Edit, editing
 from ipapp.services.forms import LONG_TEXT, Form
 
@@ -126,7 +127,9 @@ def schedule(person_id: int | None, plan_id: object, raw: object) -> MeetingSave
         meeting = Meeting(plan_id=edit.ctx.plan.id, created_by_person_id=person_id, created_at=edit.ctx.now,
                           **_meeting_fields(values))
         edit.saved("meeting", meeting, "create")
-        return MeetingSaved(meeting.id, _invite(edit, meeting, values))
+        unseen = _invite(edit, meeting, values)
+        reminders.meeting_changed(edit.session, meeting, edit.ctx.facts, edit.ctx.now)  # same transaction
+        return MeetingSaved(meeting.id, unseen)
 
 
 def update(person_id: int | None, plan_id: object, meeting_id: object, raw: object) -> MeetingSaved:
@@ -147,6 +150,7 @@ def update(person_id: int | None, plan_id: object, meeting_id: object, raw: obje
             setattr(meeting, name, value)
         unseen = _invite(edit, meeting, values)
         edit.saved("meeting", meeting, "update")
+        reminders.meeting_changed(edit.session, meeting, edit.ctx.facts, edit.ctx.now)  # moves its reminders
         return MeetingSaved(meeting.id, unseen)
 
 
@@ -160,6 +164,7 @@ def cancel(person_id: int | None, plan_id: object, meeting_id: object, raw: obje
         edit.expect(meeting, form.version(), "meeting")
         meeting.cancelled_at, meeting.cancel_reason = edit.ctx.now, reason
         edit.saved("meeting", meeting, "update")
+        reminders.meeting_cancelled(edit.session, meeting)  # withdraws those not yet sent
 
 
 def answer(person_id: int | None, plan_id: object, meeting_id: object, raw: object) -> None:
@@ -178,6 +183,7 @@ def answer(person_id: int | None, plan_id: object, meeting_id: object, raw: obje
         form.done()
         mine.response, mine.comment, mine.responded_at = response, comment, edit.ctx.now
         edit.session.add(mine)
+        reminders.meeting_changed(edit.session, meeting, edit.ctx.facts, edit.ctx.now)  # no reminders if declined
         edit.changed = True
 
 

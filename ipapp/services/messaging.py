@@ -13,6 +13,7 @@ from ipapp import policy
 from ipapp.db import transaction
 from ipapp.models import Message, MessageRead, MessageThread, utcnow
 from ipapp.policy import Part
+from ipapp.services import reminders
 from ipapp.services.editing import editing
 from ipapp.services.forms import LONG_TEXT, Form
 from ipapp.services.plan_access import PlanContext, load_context
@@ -69,6 +70,7 @@ def _post(edit, thread: MessageThread, body: str) -> None:
     edit.session.add(message)
     edit.session.flush()
     edit.session.add(MessageRead(message_id=message.id, person_id=edit.person_id, read_at=edit.ctx.now))
+    reminders.message_posted(edit.session, thread, message, edit.ctx.facts, edit.ctx.now)  # same transaction
     if thread.handled_at is not None:  # something new: it needs the coordinator again
         thread.handled_at, thread.handled_by_person_id = None, None
         edit.session.add(thread)
