@@ -7,7 +7,8 @@ keeping its cookies (--disable-storage-reset), mobile preset, accessibility only
 in the browser tests are the gate; this is Lighthouse's view of the same pages.
 
 Usage: python scripts/lighthouse_a11y.py [--only owner]      (make a11y)
-Writes test-artifacts/lighthouse/RESULTS.txt and one JSON report per page.
+Writes bench/lighthouse-a11y.txt (committed: the last run) and one JSON report per page in
+test-artifacts/lighthouse/.
 """
 
 from __future__ import annotations
@@ -130,11 +131,13 @@ def main(argv: list[str] | None = None) -> int:
             chrome.wait(timeout=20)
             server.stop()
 
-    lines = ["Lighthouse 12.2.3 accessibility (mobile, 390x844, Debian chromium, demo data)", ""]
+    lines = [f"Lighthouse {LIGHTHOUSE_VERSION} accessibility (mobile, 390x844, Debian chromium, demo data,"
+             f" {time.strftime('%Y-%m-%d')})", ""]
     lines += [f"  {role:<12} {path:<22} {'-' if v is None else v:>4}  {'; '.join(f)}" for role, path, v, f in rows]
     text = "\n".join(lines)
     print(text)
-    (TOOL_DIR / "RESULTS.txt").write_text(text + "\n")
+    (ROOT / "bench").mkdir(exist_ok=True)
+    (ROOT / "bench" / "lighthouse-a11y.txt").write_text(text + "\n")
     return 0 if all(v is not None for _, _, v, _ in rows) else 1
 
 
