@@ -8,6 +8,7 @@ unless a script says otherwise: a status with headers, or "hang" (no answer unti
 """
 
 import base64
+import contextlib
 import json
 import os
 import threading
@@ -148,3 +149,20 @@ class PushService:
                 got.message = browser.decrypt(got.body)
         except Exception as exc:  # noqa: BLE001 - recorded for the test to assert on
             got.problem = f"{type(exc).__name__}: {exc}"
+
+
+@contextlib.contextmanager
+def loopback_push(monkeypatch, timeout_seconds: int | None = None):
+    """The loopback push service, with the allow-list extended for 127.0.0.1 by the explicit
+    test-only override (never by default), for one test."""
+    from ipapp.config import reset_settings_cache
+
+    monkeypatch.setenv("IPAPP_PUSH_TEST_LOOPBACK", "1")
+    if timeout_seconds is not None:
+        monkeypatch.setenv("IPAPP_PUSH_TIMEOUT_SECONDS", str(timeout_seconds))
+    reset_settings_cache()
+    try:
+        with PushService() as service:
+            yield service
+    finally:
+        reset_settings_cache()

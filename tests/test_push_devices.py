@@ -7,9 +7,9 @@ import logging
 
 import pytest
 from living_plan import make_plan
-from push_server import PushService
+from push_server import loopback_push
 
-from ipapp.config import reset_settings_cache, settings
+from ipapp.config import settings
 from ipapp.services import reminders_devices
 from ipapp.services.reminders_devices import SubscriptionProblem
 
@@ -19,11 +19,8 @@ IPHONE = "Mozilla/5.0 (iPhone; CPU iPhone OS 17_5 like Mac OS X) AppleWebKit/605
 
 @pytest.fixture
 def push(service_engine, monkeypatch):
-    monkeypatch.setenv("IPAPP_PUSH_TEST_LOOPBACK", "1")
-    reset_settings_cache()
-    with PushService() as service:
+    with loopback_push(monkeypatch) as service:
         yield service
-    reset_settings_cache()
 
 
 @pytest.fixture

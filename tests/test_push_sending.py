@@ -9,7 +9,7 @@ from datetime import datetime, timedelta
 
 import pytest
 from living_plan import make_plan
-from push_server import PushService
+from push_server import PushService, loopback_push
 from sqlmodel import select
 
 from ipapp import db
@@ -25,13 +25,8 @@ ANDROID_CHROME = "Mozilla/5.0 (Linux; Android 14; Pixel 8) AppleWebKit/537.36 (K
 
 @pytest.fixture
 def push(service_engine, monkeypatch):
-    """The loopback push service; the allow-list extended for 127.0.0.1 by the explicit test override."""
-    monkeypatch.setenv("IPAPP_PUSH_TEST_LOOPBACK", "1")
-    monkeypatch.setenv("IPAPP_PUSH_TIMEOUT_SECONDS", "1")
-    reset_settings_cache()
-    with PushService() as service:
+    with loopback_push(monkeypatch, 1) as service:
         yield service
-    reset_settings_cache()
 
 
 @pytest.fixture

@@ -9,11 +9,11 @@ from datetime import datetime, timedelta
 
 import pytest
 from living_plan import make_plan
-from push_server import PushService
+from push_server import loopback_push
 from sqlmodel import select
 
 from ipapp import db
-from ipapp.config import ConfigError, load_settings, reset_settings_cache, settings
+from ipapp.config import ConfigError, load_settings, settings
 from ipapp.i18n.dates import oslo_datetime, oslo_today, to_oslo
 from ipapp.models import ReminderOutbox, utcnow
 from ipapp.push.sender import PushSender
@@ -25,12 +25,8 @@ UA = "Mozilla/5.0 (iPhone; CPU iPhone OS 17_5 like Mac OS X) AppleWebKit/605.1.1
 
 @pytest.fixture
 def push(service_engine, monkeypatch):
-    monkeypatch.setenv("IPAPP_PUSH_TEST_LOOPBACK", "1")
-    monkeypatch.setenv("IPAPP_PUSH_TIMEOUT_SECONDS", "2")
-    reset_settings_cache()
-    with PushService() as service:
+    with loopback_push(monkeypatch, 2) as service:
         yield service
-    reset_settings_cache()
 
 
 @pytest.fixture
