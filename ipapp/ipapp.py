@@ -58,6 +58,14 @@ app = rx.App(
         rx.el.meta(name="theme-color", content="#1f4e5f"),
         rx.el.link(rel="icon", href="/favicon.svg", type="image/svg+xml"),
         rx.el.meta(name="description", content=translate("app.description")),
+        # Installable: the manifest, the home-screen icon and name on iOS, and the service worker
+        # (assets/sw.js), registered after load by a static script (no inline script: the CSP).
+        rx.el.link(rel="manifest", href="/manifest.webmanifest"),
+        rx.el.link(rel="apple-touch-icon", href="/apple-touch-icon.png", sizes="180x180"),
+        rx.el.meta(name="mobile-web-app-capable", content="yes"),
+        rx.el.meta(name="apple-mobile-web-app-capable", content="yes"),
+        rx.el.meta(name="apple-mobile-web-app-title", content=translate("pwa.short_name")),
+        rx.el.script(src="/register-sw.js", defer=True),
     ],
     # The toast region is on every page: its name in the tab's language (sonner adds "alt+T").
     toaster=toast.provider(custom_attrs={"containerAriaLabel": t("a11y.notifications")}),

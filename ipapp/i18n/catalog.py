@@ -575,6 +575,7 @@ from ipapp.i18n import (  # noqa: E402
     catalog_messages,
     catalog_print,
     catalog_push,
+    catalog_pwa,
     catalog_setup,
 )
 
@@ -586,3 +587,4 @@ _merge(catalog_menu.MESSAGES)
 _merge(catalog_messages.MESSAGES)
 _merge(catalog_a11y.MESSAGES)
 _merge(catalog_push.MESSAGES)
+_merge(catalog_pwa.MESSAGES)

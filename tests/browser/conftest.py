@@ -228,7 +228,7 @@ def page(browser, request: pytest.FixtureRequest):
         name = "FAILED-" + re.sub(r"[^A-Za-z0-9_.-]+", "_", request.node.name)
         try:
             path = save_screenshot(page, name)
-            print(f"\nscreenshot of the failure: {path.relative_to(ROOT)} (url {page.url})")
+            print(f"\nscreenshot of the failure: {devserver._rel(path)} (url {page.url})")
         except Exception as exc:  # the page may be gone; the failure itself matters more
             print(f"\n(no failure screenshot: {exc})")
         if problems:
