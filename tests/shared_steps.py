@@ -80,3 +80,22 @@ def valid_national_id(ddmmyy: str, individual: int = 100) -> str:
         if digits:
             return f"{ddmmyy}{number:03d}{digits}"
     raise AssertionError(f"no valid number for {ddmmyy}")
+
+
+@contextmanager
+def services_on(url: str):
+    """The services on a migrated database at `url` (settings already set by the caller), and
+    back to none after."""
+    from ipapp.config import reset_settings_cache
+    from ipapp.startup import upgrade_to_head
+
+    reset_settings_cache()
+    upgrade_to_head(url)
+    engine = db.make_engine(url)
+    db.use_engine(engine)
+    try:
+        yield url
+    finally:
+        db.use_engine(None)
+        engine.dispose()
+        reset_settings_cache()

@@ -21,13 +21,14 @@ from datetime import timedelta
 from pathlib import Path
 
 import pytest
+from shared_steps import services_on
 from living_plan import LivingPlan, make_plan
 from soft_authenticator import SoftAuthenticator
 from sqlalchemy import inspect, text
 
 from ipapp import cli, db
 from ipapp.backup import row_counts
-from ipapp.config import PROJECT_ROOT, reset_settings_cache
+from ipapp.config import PROJECT_ROOT
 from ipapp.i18n.dates import oslo_today
 from ipapp.models import utcnow
 from ipapp.services import consents, goal_editing, grants, invitations, notes, plan_reading
@@ -47,14 +48,8 @@ def source(request, monkeypatch):
     monkeypatch.setenv("IPAPP_ENV", "development")
     monkeypatch.setenv("IPAPP_ORIGIN", ORIGIN)
     monkeypatch.delenv("IPAPP_DEMO", raising=False)
-    reset_settings_cache()
-    upgrade_to_head(url)
-    engine = db.make_engine(url)
-    db.use_engine(engine)
-    yield url
-    db.use_engine(None)
-    engine.dispose()
-    reset_settings_cache()
+    with services_on(url):
+        yield url
 
 
 @pytest.fixture

@@ -12,18 +12,18 @@ from collections import Counter
 from datetime import timedelta
 
 import pytest
+from shared_steps import services_on
 from living_plan import make_plan
 from push_server import PushService
 from sqlmodel import func, select
 
 from ipapp import db
-from ipapp.config import PROJECT_ROOT, reset_settings_cache, settings
+from ipapp.config import PROJECT_ROOT, settings
 from ipapp.i18n.dates import oslo_datetime, oslo_today
 from ipapp.models import ReminderOutbox, utcnow
 from ipapp.push.sender import PushSender, topic_for
 from ipapp.services import meeting_editing, messaging, reminders_devices
 from ipapp.services.reminders_sending import ReminderSender
-from ipapp.startup import upgrade_to_head
 
 pytestmark = pytest.mark.postgres
 UA = "Mozilla/5.0 (Linux; Android 14) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/126.0 Mobile Safari/537.36"
@@ -38,14 +38,8 @@ def postgres_services(fresh_postgres_url, monkeypatch):
     monkeypatch.setenv("IPAPP_PUSH_TEST_LOOPBACK", "1")
     monkeypatch.delenv("IPAPP_DEMO", raising=False)
     monkeypatch.delenv("IPAPP_IDENTITY_KEY", raising=False)
-    reset_settings_cache()
-    upgrade_to_head(fresh_postgres_url)
-    engine = db.make_engine(fresh_postgres_url)
-    db.use_engine(engine)
-    yield fresh_postgres_url
-    db.use_engine(None)
-    engine.dispose()
-    reset_settings_cache()
+    with services_on(fresh_postgres_url):
+        yield fresh_postgres_url
 
 
 def _topics() -> dict[str, str]:

@@ -1,9 +1,6 @@
 """Texts added for issue 13 (a11y). Merged into ipapp.i18n.catalog."""
 
-
-def _t(nb: str, nn: str, en: str) -> dict[str, str]:
-    return {"nb": nb, "nn": nn, "en": en}
-
+from ipapp.i18n.entry import three as _t
 
 MESSAGES: dict[str, dict[str, str]] = {
     # The toast region (sonner adds its hotkey, "alt+T", after this name) and the connection notice

@@ -1,9 +1,6 @@
 """Texts added for issue 13 (messages). Merged into ipapp.i18n.catalog."""
 
-
-def _t(nb: str, nn: str, en: str) -> dict[str, str]:
-    return {"nb": nb, "nn": nn, "en": en}
-
+from ipapp.i18n.entry import three as _t
 
 MESSAGES: dict[str, dict[str, str]] = {
     # Consent: with no passkey she adds one herself under "Meg" (consent.error.no_passkey says so).

@@ -4,10 +4,7 @@ A notification shows on a lock screen where anyone may read it: it says that som
 coming and when, never what a meeting is about, who wrote or what a message says.
 """
 
-
-def _t(nb: str, nn: str, en: str) -> dict[str, str]:
-    return {"nb": nb, "nn": nn, "en": en}
-
+from ipapp.i18n.entry import three as _t
 
 MESSAGES: dict[str, dict[str, str]] = {
     # {when}: "i morgen kl. 10.00", "torsdag kl. 09.30" (ipapp.i18n.dates.format_when)

@@ -5,10 +5,7 @@ static files: they hold copies of these texts, in bokmål with nynorsk and Engli
 offline page. tests/browser/test_installable.py checks that the copies match.
 """
 
-
-def _t(nb: str, nn: str, en: str) -> dict[str, str]:
-    return {"nb": nb, "nn": nn, "en": en}
-
+from ipapp.i18n.entry import three as _t
 
 MESSAGES: dict[str, dict[str, str]] = {
     # The name under the icon on the home screen (short) and in the install dialog and app list (long).

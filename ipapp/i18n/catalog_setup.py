@@ -1,10 +1,7 @@
 """Texts of the coordinating unit's screens, national identity numbers and account recovery.
 Merged into ipapp.i18n.catalog."""
 
-
-def _t(nb: str, nn: str, en: str) -> dict[str, str]:
-    return {"nb": nb, "nn": nn, "en": en}
-
+from ipapp.i18n.entry import three as _t
 
 MESSAGES: dict[str, dict[str, str]] = {
     # The unit's screens

@@ -10,7 +10,6 @@ from ipapp.services.plan_access import AccessDenied, app_recheck
 from ipapp.services.views import PlanHeader
 
 PLAN, MEETINGS, MESSAGES, SHARING, UNIT, ME = "/", "/moter", "/meldinger", "/deling", "/enhet", "/meg"
-ALL_ROUTES = (PLAN, MEETINGS, MESSAGES, SHARING, UNIT, ME)
 
 
 def routes_for(header: PlanHeader | None, is_unit_admin: bool) -> list[str]:
