@@ -35,7 +35,7 @@ from ipapp.models.access import (
     PlanVersion,
     PlanVisit,
 )
-from ipapp.models.push import PushSubscription, ReminderOutbox
+from ipapp.models.push import CalendarFeed, PushSubscription, ReminderOutbox, ReminderPreference
 
 metadata = SQLModel.metadata
 
@@ -45,5 +45,5 @@ __all__ = [
     "Consent", "ConsentGrant", "Contact", "CoordinatorSubstitute", "Goal", "Guardianship", "Invitation", "Measure",
     "Meeting", "MeetingInvitee", "Message", "MessageRead", "MessageThread", "OwnerNote",
     "PasskeyCredential", "Person", "Plan", "PlanCoordinator", "PlanMember", "PlanVersion", "PlanVisit", "MeetingGoal", "Decision",
-    "PushSubscription", "ReminderOutbox", "WebSession", "metadata", "utcnow",
+    "CalendarFeed", "PushSubscription", "ReminderOutbox", "ReminderPreference", "WebSession", "metadata", "utcnow",
 ]

@@ -51,3 +51,36 @@ class ReminderOutbox(SQLModel, table=True):
     last_error: str = Field(default="", max_length=500)
     sent_at: NaiveDatetime | None = None
     created_at: NaiveDatetime = Field(default_factory=utcnow)
+
+
+class ReminderPreference(SQLModel, table=True):
+    """Which reminders a person wants ("Varsler" in Meg). No row: the defaults below. A meeting
+    offset of None is that reminder turned off; both None is no meeting reminders at all."""
+
+    __tablename__ = "reminder_preference"
+    __table_args__ = (
+        CheckConstraint("meeting_first_minutes IS NULL OR meeting_first_minutes > 0", name="first_offset"),
+        CheckConstraint("meeting_second_minutes IS NULL OR meeting_second_minutes > 0", name="second_offset"),
+    )
+
+    person_id: int = Field(foreign_key="person.id", primary_key=True, ondelete="CASCADE")
+    meeting_first_minutes: int | None = Field(default=24 * 60)  # before the start
+    meeting_second_minutes: int | None = Field(default=2 * 60)
+    new_message: bool = True
+    review_due: bool = True
+    access_ending: bool = True
+    updated_at: NaiveDatetime = Field(default_factory=utcnow)
+
+
+class CalendarFeed(SQLModel, table=True):
+    """A person's private calendar feed (/kalender/feed/<token>.ics). Only a hash of the token is
+    kept: the link is shown once, when made; making a new one or turning it off revokes it."""
+
+    __tablename__ = "calendar_feed"
+
+    id: int | None = Field(default=None, primary_key=True)
+    person_id: int = Field(foreign_key="person.id", index=True, ondelete="CASCADE")
+    token_hash: str = Field(unique=True, max_length=64)  # sha256 hex of the token in the link
+    created_at: NaiveDatetime = Field(default_factory=utcnow)
+    revoked_at: NaiveDatetime | None = None
+    last_used_at: NaiveDatetime | None = None
