@@ -17,6 +17,7 @@ from ipapp.components.text import t
 from ipapp.i18n import translate
 from ipapp.pages.account_pages import STATEMENT_ROUTE, demo_page, invitation_page, me_page, not_found_page, sign_in_page
 from ipapp.pages.statement_page import statement_page
+from ipapp.pages.alerts_page import ALERTS_ROUTE, alerts_page
 from ipapp.pages.access_log_page import access_log_page
 from ipapp.pages.consent_page import consent_page
 from ipapp.pages.invite_page import invite_page
@@ -114,6 +115,7 @@ app.add_page(messages_page, route="/meldinger", title=page_title("/meldinger"),
              on_load=[PlanState.load_threads, EditState.forget])
 app.add_page(sharing_page, route="/deling", title=page_title("/deling"), on_load=[PlanState.load_access, SharingState.load_grantees])
 app.add_page(me_page, route="/meg", title=page_title("/meg"), on_load=[PlanState.load_me, MeState.load_passkeys])
+app.add_page(alerts_page, route=ALERTS_ROUTE, title=page_title(ALERTS_ROUTE), on_load=[PlanState.load_me])
 app.add_page(invite_page, route="/inviter", title=page_title("/inviter"),
              on_load=[PlanState.load_me, InviteState.load_invite])
 app.add_page(consent_page, route="/samtykke", title=page_title("/samtykke"),

@@ -569,7 +569,9 @@ def _merge(part: dict[str, dict[str, str]]) -> None:
 # Areas with many texts of their own live in their own modules (imported here, merged once).
 from ipapp.i18n import (  # noqa: E402
     catalog_a11y,
+    catalog_alerts,
     catalog_editing,
+    catalog_feed,
     catalog_log,
     catalog_menu,
     catalog_messages,
@@ -588,3 +590,5 @@ _merge(catalog_messages.MESSAGES)
 _merge(catalog_a11y.MESSAGES)
 _merge(catalog_push.MESSAGES)
 _merge(catalog_pwa.MESSAGES)
+_merge(catalog_alerts.MESSAGES)
+_merge(catalog_feed.MESSAGES)

@@ -19,6 +19,7 @@ PAGE_TITLES = {
     "/meldinger": "messages.title",
     "/deling": "sharing.title",
     "/meg": "me.title",
+    "/meg/varsler": "alerts.title",
     "/inviter": "invite.title",
     "/samtykke": "consent.title",
     "/innsyn": "accesslog.title",

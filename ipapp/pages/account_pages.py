@@ -132,6 +132,7 @@ def me_page() -> rx.Component:
                 link(icon("user-round-cog"), rx.el.span(t("substitute.open")), href="/vikar", class_name="action-link"),
             ),
         ),
+        link(icon("bell"), rx.el.span(t("alerts.title")), href="/meg/varsler", class_name="action-link"),
         _passkeys_section(),
         _sign_ins_section(),
         language_chooser(),
