@@ -10,7 +10,7 @@ from datetime import datetime, timedelta
 import pytest
 from living_plan import make_plan
 from push_server import loopback_push
-from sqlmodel import select
+from sqlmodel import col, select
 
 from ipapp import db
 from ipapp.config import ConfigError, load_settings, settings
@@ -20,6 +20,9 @@ from ipapp.push.sender import PushSender
 from ipapp.services import meeting_editing, messaging, reminders, reminders_devices, reminders_worker
 from ipapp.services.reminders_sending import ReminderSender
 
+# The plan's review-date reminders (written when make_plan creates it) are tested in
+# tests/test_reminders_review_grant.py; these tests are about meetings and messages.
+OUR_KINDS = ("meeting", "message")
 UA = "Mozilla/5.0 (iPhone; CPU iPhone OS 17_5 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.5 Mobile/15E148 Safari/604.1"
 
 
@@ -55,7 +58,8 @@ def _form(plan, starts: datetime, *people: int, **extra) -> dict:
 
 def _rows(**where) -> list[ReminderOutbox]:
     with db.transaction() as session:
-        query = select(ReminderOutbox).order_by(ReminderOutbox.person_id, ReminderOutbox.due_at)
+        query = (select(ReminderOutbox).where(col(ReminderOutbox.kind).in_(OUR_KINDS))
+                 .order_by(ReminderOutbox.person_id, ReminderOutbox.due_at))
         for name, value in where.items():
             query = query.where(getattr(ReminderOutbox, name) == value)
         return list(session.exec(query))

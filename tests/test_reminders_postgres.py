@@ -45,7 +45,8 @@ def postgres_services(fresh_postgres_url, monkeypatch):
 def _topics() -> dict[str, str]:
     with db.transaction() as session:
         return {topic_for(key): status for key, status in session.exec(
-            select(ReminderOutbox.dedupe_key, ReminderOutbox.status))}
+            # the plan's review-date reminders, due months ahead, are not these tests'
+            select(ReminderOutbox.dedupe_key, ReminderOutbox.status).where(ReminderOutbox.kind != "review"))}
 
 
 def test_two_senders_over_a_thousand_due_reminders_send_each_exactly_once(postgres_services):

@@ -1,13 +1,14 @@
 """What a notification says, in the person's language. A lock screen shows it to anyone nearby,
 so it carries no health information: no meeting title, agenda or place, no sender's name, no
-message text; only that something is coming and when, and a link that opens it after sign-in."""
+message text, no name of whom a grant is to or what it covers; only that something is coming and
+when, and a link that opens it after sign-in."""
 
 import hashlib
-from datetime import datetime
+from datetime import date, datetime
 
 from ipapp.domain.vocabulary import ReminderKind
 from ipapp.i18n import translate
-from ipapp.i18n.dates import format_when
+from ipapp.i18n.dates import format_date, format_when
 
 # How long a push service keeps a message for a phone that is offline (pywebpush's default, 0,
 # drops it at once). A meeting reminder never outlives the meeting (capped per row in ttl_for).
@@ -44,9 +45,24 @@ def notification(kind: str, payload: dict, plan_id: int | None, subject: str, lo
         key = "push.message.title_from_coordinator" if payload.get("from_coordinator") else "push.message.title"
         title, body = translate(key, locale), translate("push.message.body", locale)
         url = f"/meldinger?plan={plan_id}&samtale={payload['thread_id']}"
+    elif kind == ReminderKind.REVIEW.value:
+        title = _review_title(payload.get("as") == "coordinator", payload.get("days_before") == 0, locale)
+        body = translate("push.review.body", locale, day=format_date(date.fromisoformat(payload["review_on"]), locale))
+        url = f"/?plan={plan_id}"
+    elif kind == ReminderKind.GRANT_EXPIRY.value:
+        title = translate("push.grant.title", locale)
+        body = translate("push.grant.body", locale, day=format_date(date.fromisoformat(payload["last_day"]), locale))
+        url = f"/deling?plan={plan_id}"
     else:
         raise ValueError(f"no notification for kind {kind!r}")
     return {"title": title, "body": body, "url": url, "tag": tag_for(subject)}
+
+
+def _review_title(coordinating: bool, today: bool, locale: str) -> str:
+    """"Your plan" to its owner and guardians; "a plan you coordinate" (never whose) to the coordinator."""
+    if coordinating:
+        return translate("push.review.coordinator_title_today" if today else "push.review.coordinator_title_soon", locale)
+    return translate("push.review.title_today" if today else "push.review.title_soon", locale)
 
 
 def sample_notification(locale: str) -> dict:

@@ -36,7 +36,7 @@ from ipapp.models import (
     PasskeyCredential,
     utcnow,
 )
-from ipapp.services import audit
+from ipapp.services import audit, reminders
 from ipapp.services.plan_access import (
     load_context,
     require,
@@ -284,6 +284,7 @@ def _store_signature(
             raise _refuse(_signability_problem(session, consent) or "challenge",
                           f"consent {attempt.consent_id} changed while signing")
         _audit_sign(attempt, True, decision.reason, session)
+        reminders.grants_changed(session, ctx.plan, now)  # the grants now in force: their endings
         live.after_commit(session, live.plan_topic(attempt.plan_id), CHANGED)
         return SignedView(attempt.consent_id, attempt.plan_id, consent.version, signed_as, now)
 

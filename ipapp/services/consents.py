@@ -27,6 +27,7 @@ from ipapp import live, policy
 from ipapp.db import transaction
 from ipapp.live.changes import CHANGED
 from ipapp.models import Consent, utcnow
+from ipapp.services import reminders
 from ipapp.services.consent_core import (
     ERROR_CODES,
     ConsentError,
@@ -98,6 +99,7 @@ def withdraw(actor_person_id: int | None, plan_id: object, consent_id: object) -
         )
         if result.rowcount < 1:
             raise _refuse("already_withdrawn", f"consent {consent.id} (concurrently)")
+        reminders.grants_changed(session, ctx.plan, now)  # no grant in force: no access-ending reminders
         live.after_commit(session, live.plan_topic(ctx.plan.id), CHANGED)
         session.refresh(consent)
         return _view(session, consent)

@@ -8,6 +8,7 @@ from datetime import timedelta
 from sqlmodel import Session, col, select
 
 from ipapp import policy
+from ipapp.services import reminders
 from ipapp.db import transaction
 from ipapp.domain.vocabulary import Section
 from ipapp.i18n import translate
@@ -101,6 +102,7 @@ def renew_grant(actor_person_id: int | None, plan_id: object, grant_id: object) 
         session.add(renewed)
         session.flush()
         session.add_all([AccessGrantSection(grant_id=renewed.id, section=s) for s in sections])
+        reminders.grants_changed(session, ctx.plan, ctx.now)  # the old one's "ends soon" is withdrawn
         return renewed.id
 
 
@@ -111,3 +113,4 @@ def let_lapse(actor_person_id: int | None, plan_id: object, grant_id: object) ->
         grant = _ending_not_dealt_with(session, ctx, grant_id)
         grant.lapse_chosen_at = ctx.now
         session.add(grant)
+        reminders.grants_changed(session, ctx.plan, ctx.now)  # no more "ends soon" for it

@@ -24,7 +24,7 @@ from ipapp.models import (
     PlanMember,
     utcnow,
 )
-from ipapp.services import audit, invitations
+from ipapp.services import audit, invitations, reminders
 from ipapp.services.invitations import NewInvitation
 from ipapp.services.plan_access import (
     AccessDenied,
@@ -319,6 +319,7 @@ def revoke_grant(actor_person_id: int | None, plan_id: object, grant_id: object)
         )
         if revoked.rowcount != 1:
             raise GrantProblem("unknown_grant")
+        reminders.grants_changed(session, ctx.plan, ctx.now)  # its access-ending reminders are withdrawn
         live.after_commit(session, live.plan_topic(ctx.plan.id), CHANGED)
 
 
@@ -343,6 +344,7 @@ def change_grant(actor_person_id: int | None, plan_id: object, grant_id: object,
         old.revoked_at, old.revoked_by_person_id = ctx.now, ctx.actor.person_id
         session.add(old)
         session.flush()  # the old grant no longer counts as "the same grant" below
+        reminders.grants_changed(session, ctx.plan, ctx.now)  # the old one's ending reminders are withdrawn
         return _add_grant(session, ctx, old.grantee_person_id, wanted, valid_until, old.purpose)
 
 

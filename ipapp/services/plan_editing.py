@@ -10,6 +10,7 @@ from ipapp.domain.vocabulary import ContactRole, PlanStatus
 from ipapp.i18n.dates import oslo_today
 from ipapp.models import AboutMe, Contact, Measure
 from ipapp.policy import Part
+from ipapp.services import reminders
 from ipapp.services.editing import EditConflict, editing
 from ipapp.services.forms import LONG_TEXT, SHORT_TEXT, Form
 
@@ -111,6 +112,7 @@ def update_plan_period(person_id: int | None, plan_id: object, raw: object) -> N
         edit.expect(plan, form.version(), "plan")
         plan.period_start, plan.period_end, plan.next_review_on = start, end, review
         edit.saved("plan", plan, "update")
+        reminders.review_changed(edit.session, plan, edit.ctx.now, edit.ctx.facts)  # move its review reminders
 
 
 def close_plan(person_id: int | None, plan_id: object, raw: object) -> None:
@@ -122,3 +124,4 @@ def close_plan(person_id: int | None, plan_id: object, raw: object) -> None:
         edit.expect(plan, form.version(), "plan")
         plan.status = PlanStatus.CLOSED.value
         edit.saved("plan", plan, "update")
+        reminders.plan_people_changed(edit.session, plan, edit.ctx.now)  # withdraws those not yet sent

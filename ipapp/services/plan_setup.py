@@ -14,7 +14,7 @@ from sqlmodel import Session, col, select
 from ipapp.db import transaction
 from ipapp.domain.vocabulary import AccountStatus
 from ipapp.models import Account, CoordinatorSubstitute, Guardianship, Person, Plan, PlanCoordinator, utcnow
-from ipapp.services import audit, invitations, versions
+from ipapp.services import audit, invitations, reminders, versions
 from ipapp.services.invitations import NewInvitation, check_new_person
 from ipapp.services.plan_access import AccessDenied, actor_for
 
@@ -104,6 +104,7 @@ def create_plan(actor_person_id: int | None, owner_form: object, *, birth_date: 
             session.add(PlanCoordinator(plan_id=plan.id, coordinator_person_id=coordinator_person_id,
                                         assigned_by_person_id=actor_person_id))
         versions.record(session, plan.id, "plan", plan, "create", actor_person_id, now)
+        reminders.review_changed(session, plan, now)  # its review date, in the same transaction
         audit_on_plan(session, actor_person_id, plan.id, f"plan:{plan.id}")
         if coordinator_person_id is not None:
             audit_on_plan(session, actor_person_id, plan.id, f"coordinator:{coordinator_person_id}")
@@ -121,6 +122,7 @@ def add_guardian(actor_person_id: int | None, plan_id: int, form: object, *, bas
         result = _new_person(session, form, actor_person_id, plan.id, locale)
         session.add(Guardianship(owner_person_id=plan.owner_person_id, guardian_person_id=result.person_id,
                                  basis=basis, valid_from=valid_from, valid_until=valid_until))
+        reminders.plan_people_changed(session, plan, utcnow())  # she keeps the plan now: its reminders
         audit_on_plan(session, actor_person_id, plan.id, f"guardian:{result.person_id}")
         return result
 

@@ -1,108 +1,79 @@
-"""The reminder outbox: rows written in the same transaction as the meeting or message that causes
-them, so a reminder exists exactly when its cause was committed (reminders_sending delivers them).
+"""The reminder outbox: rows written in the same transaction as the meeting, message, review date
+or grant that causes them, so a reminder exists exactly when its cause was committed
+(reminders_sending delivers them). This module is the door; the work is split by cause into
+reminders_meetings, reminders_review and reminders_grants (reminders_rows moves rows in line).
 
-Who gets a row (decided here, documented in the README):
+Who gets a row (decided here, documented in the README), each only as her own choices in "Varsler"
+allow (ipapp.services.reminder_preferences; the defaults are everything on):
 - a meeting: every invited person (invited directly, or as a contact who is a person) who may see
-  meetings when it is saved and has not declined; one row per default offset (24 h and 2 h before) whose time has not
-  passed. People without a push subscription get rows too: the sender marks those rows failed
-  ("no_subscription") when they are due, so turning "Varsler" on later still catches the next one.
+  meetings when it is saved and has not declined; one row per reminder time she chose (by default
+  24 h and 2 h before) that has not passed. People without a push subscription get rows too: the
+  sender marks those rows failed ("no_subscription") when they are due, so turning "Varsler" on
+  later still catches the next one.
 - a new message from outside the owner's side (the coordinator, a stand-in, a grantee): the owner
   and any acting guardian who may read messages. The coordinator's side has the inbox.
+- the plan's review date: the owner, acting guardians and the coordinator, at 09:00 Oslo time 14
+  days before and on the day (reminders_review).
+- an effective grant's end: the owner and acting guardians (who manage sharing), at 09:00 Oslo
+  time a week before, or at once when less is left (reminders_grants).
 
-A moved meeting moves its pending rows (same ids, new due time and key); one who is no longer
-invited loses hers; a cancelled meeting withdraws them (deleted: nothing was sent). Rows already
-sent stay, as the record of what reached her. The sender checks everything again before sending.
+A moved meeting or review date moves its pending rows (same ids, new due time and key); one who is
+no longer invited, or no longer keeps the plan, loses hers; a cancelled meeting, a closed plan, a
+revoked grant or a withdrawn consent withdraws them (deleted: nothing was sent). Rows already sent
+stay, as the record of what reached her. The sender checks everything again before sending.
 """
 
 import json
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 
 from sqlmodel import Session, col, delete, select
 
 from ipapp import policy
 from ipapp.db import transaction
-from ipapp.domain.vocabulary import InviteeResponse, OutboxStatus, ReminderKind
+from ipapp.domain.vocabulary import OutboxStatus, ReminderKind
 from ipapp.i18n.dates import format_when
-from ipapp.models import Contact, Meeting, MeetingInvitee, Message, MessageThread, ReminderOutbox
+from ipapp.models import Message, MessageThread, Plan, ReminderOutbox
 from ipapp.push.notifications import notification
+from ipapp.services.reminder_preferences import Preferences, preferences_for
+from ipapp.services.reminders_grants import grant_subject, grants_changed, her_grants_changed
+from ipapp.services.reminders_meetings import (
+    her_meetings_changed,
+    invited_people,
+    meeting_cancelled,
+    meeting_changed,
+    meeting_subject,
+)
+from ipapp.services.reminders_review import her_reviews_changed, review_changed, review_subject
+from ipapp.services.reminders_rows import may_see
 
-MEETING_OFFSETS = (timedelta(hours=24), timedelta(hours=2))  # before the start, the default for everyone
-
-
-def meeting_subject(meeting_id: int) -> str:
-    return f"meeting:{meeting_id}"
+__all__ = [
+    "SentReminder", "grant_subject", "grants_changed", "invited_people", "may_see", "meeting_cancelled",
+    "meeting_changed", "meeting_subject", "message_posted", "plan_people_changed", "preferences_changed",
+    "review_changed", "review_subject", "sent_to", "thread_subject",
+]
 
 
 def thread_subject(thread_id: int) -> str:
     return f"thread:{thread_id}"
 
 
-def invited_people(session: Session, meeting_id: int) -> set[int]:
-    """Persons invited to the meeting who have not declined: directly, or as a contact who is a
-    person. Someone who said no is not reminded; changing her answer brings the reminders back."""
-    declined = InviteeResponse.DECLINED.value
-    direct = session.exec(select(MeetingInvitee.person_id).where(
-        MeetingInvitee.meeting_id == meeting_id, col(MeetingInvitee.person_id).is_not(None),
-        MeetingInvitee.response != declined)).all()
-    through_contacts = session.exec(
-        select(Contact.person_id).join(MeetingInvitee, col(MeetingInvitee.contact_id) == col(Contact.id))
-        .where(MeetingInvitee.meeting_id == meeting_id, col(Contact.person_id).is_not(None),
-               MeetingInvitee.response != declined)).all()
-    return set(direct) | set(through_contacts)
+def plan_people_changed(session: Session, plan: Plan, now: datetime) -> None:
+    """Who keeps the plan changed (a coordinator, a guardian), or the plan was closed: its review
+    and access-ending reminders follow."""
+    review_changed(session, plan, now)
+    grants_changed(session, plan, now)
 
 
-def may_see(facts: policy.PlanFacts, person_id: int, section: policy.Section, now: datetime) -> bool:
-    return policy.decide(policy.Actor(person_id), facts, policy.Action.READ, section, now).allowed
-
-
-def _meeting_key(meeting: Meeting, person_id: int, offset_minutes: int) -> str:
-    return f"meeting:{meeting.id}:{person_id}:{offset_minutes}:{meeting.starts_at:%Y%m%dT%H%M}"
-
-
-def meeting_changed(session: Session, meeting: Meeting, facts: policy.PlanFacts, now: datetime) -> None:
-    """Bring the meeting's pending reminders in line with it (call after its invitees are set)."""
-    if meeting.cancelled_at is not None:
-        meeting_cancelled(session, meeting)
-        return
-    session.flush()  # the invitees just added or removed
-    wanted: dict[tuple[int, int], datetime] = {}
-    for person_id in sorted(invited_people(session, meeting.id)):
-        if not may_see(facts, person_id, policy.Section.MEETINGS, now):
-            continue
-        for offset in MEETING_OFFSETS:
-            due = meeting.starts_at - offset
-            if due > now:  # "i morgen" a minute before the meeting would be wrong: skip passed ones
-                wanted[(person_id, int(offset.total_seconds() // 60))] = due
-    subject = meeting_subject(meeting.id)
-    rows = session.exec(select(ReminderOutbox).where(ReminderOutbox.subject == subject)).all()
-    taken = {row.dedupe_key for row in rows}
-    pending = {}
-    for row in rows:
-        if row.status == OutboxStatus.PENDING.value:
-            pending[(row.person_id, json.loads(row.payload).get("offset"))] = row
-    for (person_id, offset), due in wanted.items():
-        key = _meeting_key(meeting, person_id, offset)
-        payload = json.dumps({"meeting_id": meeting.id, "starts_at": meeting.starts_at.isoformat(), "offset": offset})
-        row = pending.pop((person_id, offset), None)
-        if row is not None and (row.dedupe_key == key or key not in taken):
-            # Moved: the same row, due at the new time (attempts and errors start again).
-            row.dedupe_key, row.due_at, row.payload = key, due, payload
-            row.attempts, row.locked_until, row.last_error = 0, None, ""
-            session.add(row)
-        elif row is None and key not in taken:
-            session.add(ReminderOutbox(person_id=person_id, plan_id=meeting.plan_id, kind=ReminderKind.MEETING.value,
-                                       subject=subject, dedupe_key=key, payload=payload, due_at=due, created_at=now))
-        elif row is not None:  # back to a time already reminded of: that reminder stands
-            session.delete(row)
-    for row in pending.values():  # no longer invited, may no longer see meetings, or too late now
-        session.delete(row)
-
-
-def meeting_cancelled(session: Session, meeting: Meeting) -> None:
-    """Withdraw every reminder not yet sent (one being sent is stopped by the sender's own check)."""
-    session.exec(delete(ReminderOutbox).where(ReminderOutbox.subject == meeting_subject(meeting.id),
-                                              ReminderOutbox.status == OutboxStatus.PENDING.value))
+def preferences_changed(session: Session, person_id: int, prefs: Preferences, now: datetime) -> None:
+    """She saved other choices: her pending rows of every kind follow at once (sent ones stay)."""
+    her_meetings_changed(session, person_id, prefs, now)
+    if not prefs.new_message:
+        session.exec(delete(ReminderOutbox).where(
+            ReminderOutbox.person_id == person_id, ReminderOutbox.kind == ReminderKind.MESSAGE.value,
+            ReminderOutbox.status == OutboxStatus.PENDING.value))
+    her_reviews_changed(session, person_id, now)
+    her_grants_changed(session, person_id, now)
 
 
 def message_posted(session: Session, thread: MessageThread, message: Message, facts: policy.PlanFacts,
@@ -116,7 +87,10 @@ def message_posted(session: Session, thread: MessageThread, message: Message, fa
         return
     from_coordinator = policy.ActingAs.COORDINATOR in sender_relations
     owner_side = {facts.owner_person_id} | {g.guardian_person_id for g in facts.guardianships}
+    prefs = preferences_for(session, owner_side - {sender})  # one query for all of them
     for person_id in sorted(owner_side - {sender}):
+        if not prefs[person_id].new_message:
+            continue  # she turned message reminders off
         relations = policy.acting_relations(policy.Actor(person_id), facts, now)
         if not relations & {policy.ActingAs.OWNER, policy.ActingAs.GUARDIAN}:
             continue  # a guardian outside her dates, or a parent of someone now 16

@@ -8,7 +8,8 @@ claim disjoint batches without waiting for each other. SQLite ignores that claus
 writer still makes the claim atomic, but the embedded default runs one sender (it says so).
 
 Each row is then checked again (the meeting still on and at that time, the person still invited
-and allowed to see it), sent to each of the person's devices outside any transaction, and
+and allowed to see it; the review date unchanged and the plan open; the grant still in force with
+that end; and that she still wants this kind of reminder), sent to each of the person's devices outside any transaction, and
 finished with an update that only lands while the lease is still ours. A sender killed in the
 middle leaves "sending" rows whose lease runs out, and the next sender takes them; one stopped by
 SIGTERM hands its unsent rows back at once. The one window left is a kill between the push
@@ -34,6 +35,8 @@ from ipapp.models import Meeting, Message, Person, Plan, PushSubscription, Remin
 from ipapp.push.notifications import notification, ttl_for
 from ipapp.push.sender import Delivery, Outcome, PushSender, topic_for
 from ipapp.services.plan_access import plan_facts
+from ipapp.services import reminders_grants, reminders_meetings, reminders_review
+from ipapp.services.reminder_preferences import Preferences, preferences_of
 from ipapp.services.reminders import invited_people, may_see
 
 log = logging.getLogger("ipapp.reminders")
@@ -188,6 +191,13 @@ class ReminderSender:
             stop.wait(poll_seconds)
 
 
+def _still_chosen(prefs: Preferences, kind: str, payload: dict) -> bool:
+    if kind == ReminderKind.MEETING.value:
+        return reminders_meetings.still_wanted(prefs, payload)
+    return {ReminderKind.MESSAGE.value: prefs.new_message, ReminderKind.REVIEW.value: prefs.review_due,
+            ReminderKind.GRANT_EXPIRY.value: prefs.access_ending}.get(kind, False)
+
+
 def _prepare(session: Session, row: ReminderOutbox, now: datetime) -> _Prepared | str:
     """What to send and to which devices, or why nothing will be (a short code for last_error)."""
     person = session.get(Person, row.person_id)
@@ -197,6 +207,8 @@ def _prepare(session: Session, row: ReminderOutbox, now: datetime) -> _Prepared 
     try:
         payload = json.loads(row.payload)
     except ValueError:
+        return "bad_payload"
+    if not isinstance(payload, dict):
         return "bad_payload"
     facts = plan_facts(session, plan)
     if row.kind == ReminderKind.MEETING.value:
@@ -217,8 +229,16 @@ def _prepare(session: Session, row: ReminderOutbox, now: datetime) -> _Prepared 
             return "message_gone"
         if not may_see(facts, row.person_id, policy.Section.MESSAGES, now):
             return "no_access"
+    elif row.kind == ReminderKind.REVIEW.value:
+        if (why := reminders_review.why_not(plan, facts, row.person_id, payload, now)) is not None:
+            return why
+    elif row.kind == ReminderKind.GRANT_EXPIRY.value:
+        if (why := reminders_grants.why_not(session, plan, facts, row.person_id, payload, now)) is not None:
+            return why
     else:
         return "unsupported_kind"
+    if not _still_chosen(preferences_of(session, row.person_id), row.kind, payload):
+        return "preference_off"  # she turned this kind (or this meeting time) off after it was written
     devices = session.exec(select(PushSubscription).where(PushSubscription.person_id == row.person_id,
                                                           col(PushSubscription.revoked_at).is_(None))
                            .order_by(col(PushSubscription.id))).all()

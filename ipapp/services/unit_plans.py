@@ -17,7 +17,7 @@ from ipapp.domain.vocabulary import AccountStatus, GuardianshipBasis, PlanRole, 
 from ipapp.i18n import translate
 from ipapp.i18n.dates import format_date, oslo_today
 from ipapp.models import Account, Guardianship, Person, Plan, PlanCoordinator, PlanMember, utcnow
-from ipapp.services import versions
+from ipapp.services import reminders, versions
 from ipapp.services.forms import Form
 from ipapp.services.plan_access import AccessDenied
 from ipapp.services.people_registry import account_of
@@ -87,6 +87,7 @@ def create_plan_for(actor_person_id: int | None, owner_person_id: int | None, co
         session.add(PlanCoordinator(plan_id=plan.id, coordinator_person_id=coordinator_person_id,
                                     assigned_from=now, assigned_by_person_id=actor_person_id))
         versions.record(session, plan.id, "plan", plan, "create", actor_person_id, now)
+        reminders.review_changed(session, plan, now)  # its review date, in the same transaction
         audit_on_plan(session, actor_person_id, plan.id, f"plan:{plan.id}")
         audit_on_plan(session, actor_person_id, plan.id, f"coordinator:{coordinator_person_id}")
         return plan.id
@@ -123,6 +124,7 @@ def change_coordinator(actor_person_id: int | None, plan_id: int, coordinator_pe
                                     assigned_from=now, assigned_by_person_id=actor_person_id))
         plan.updated_at = now  # a plan row change: its open pages re-check access (ipapp.live.changes)
         session.add(plan)
+        reminders.plan_people_changed(session, plan, now)  # the review reminders go to the new coordinator
         audit_on_plan(session, actor_person_id, plan_id, f"coordinator:{coordinator_person_id}")
 
 
@@ -147,6 +149,7 @@ def add_guardianship(actor_person_id: int | None, plan_id: int, guardian_person_
                            basis=basis, scope=scope, valid_from=first, valid_until=last)
         session.add(row)
         session.flush()
+        reminders.plan_people_changed(session, plan, utcnow())  # she keeps the plan now: its reminders
         audit_on_plan(session, actor_person_id, plan_id, f"guardian:{guardian_person_id}")
         return row.id
 
@@ -167,6 +170,7 @@ def end_guardianship(actor_person_id: int | None, plan_id: int, guardianship_id:
         else:
             row.valid_until = min(row.valid_until or today, today - timedelta(days=1))
             session.add(row)
+        reminders.plan_people_changed(session, plan, utcnow())  # hers not yet sent are withdrawn
         audit_on_plan(session, actor_person_id, plan_id, f"guardian:{row.guardian_person_id}:end")
 
 
@@ -204,6 +208,7 @@ def close_plan(actor_person_id: int | None, plan_id: int, raw: object) -> None:
         plan.version += 1
         session.add(plan)
         versions.record(session, plan.id, "plan", plan, "update", actor_person_id, now)
+        reminders.plan_people_changed(session, plan, now)  # closed: its reminders not yet sent are withdrawn
         audit_on_plan(session, actor_person_id, plan_id, f"plan:{plan_id}:close")
 
 
