@@ -59,3 +59,4 @@ bench:
 	@scripts/setup_venv.sh test
 	@python scripts/bench_first_load.py
 	@python scripts/bench_events.py
+	@python scripts/bench_reminders.py

@@ -166,7 +166,7 @@ def send_reminders() -> str:
     import signal
     import threading
 
-    from ipapp.services.reminders_worker import SenderBusy, run_until_stopped
+    from ipapp.services.reminders_worker import SenderBusy, request_stop, run_until_stopped
 
     settings = load_settings()
     check_database(settings)
@@ -175,7 +175,7 @@ def send_reminders() -> str:
     db.use_engine(engine)
     stop = threading.Event()
     for signum in (signal.SIGTERM, signal.SIGINT):
-        signal.signal(signum, lambda *_: stop.set())  # finish the reminder in hand, hand back the rest
+        signal.signal(signum, lambda *_: request_stop(stop))  # finish the reminder in hand, hand back the rest
     logging.getLogger("ipapp.reminders").setLevel(logging.INFO)
     logging.getLogger("ipapp.push").setLevel(logging.INFO)
     try:
