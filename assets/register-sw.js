@@ -1,11 +1,89 @@
-/* Registers ipapp's service worker (/sw.js, scope "/") after the page has loaded, so it never
- * competes with the first load. Only where browsers allow one: https, or localhost for development.
+/* Loaded on every page (a static script: the CSP allows no new inline script). Three small jobs:
  *
- * The worker's URL carries the build's own hashes (React Router's manifest and the global
- * stylesheet, both linked from every page): a new deploy is a new worker script, which replaces
- * the old one and its cache (see sw.js). */
+ * 1. Registers ipapp's service worker (/sw.js, scope "/") after the page has loaded, so it never
+ *    competes with the first load. Only where browsers allow one: https, or localhost for
+ *    development. The worker's URL carries the build's own hashes (React Router's manifest and
+ *    the global stylesheet, both linked from every page): a new deploy is a new worker script,
+ *    which replaces the old one and its cache (see sw.js).
+ *
+ * 2. The copy of her next meetings this device keeps for the offline page ("ipapp-offline" in
+ *    localStorage, only if she asked for it on /meg/varsler: ipapp/state/offline.py) is removed
+ *    when she signs out (the form that posts to /auth/sign-out) and whenever the sign-in page is
+ *    shown (/logg-inn, or /demo in demo mode): a session that ended elsewhere, or expired, lands
+ *    there, and so does the next person using this phone.
+ *
+ * 3. Back to the page a link pointed to after sign-in: a signed-out visit to such a page leaves
+ *    its address in this tab's sessionStorage ("ipapp-return", ipapp/state/plan.py); sign-in
+ *    (passkey, national login or demo) ends on a landing page, which follows it once - only a
+ *    path of this site, and only for half an hour.
+ */
 (function () {
   "use strict";
+  var OFFLINE_COPY = "ipapp-offline";
+  var RETURN_KEY = "ipapp-return";
+  var RETURN_FOR_MS = 30 * 60 * 1000;  // as long as a national login may take (its flow cookie)
+  var SIGN_IN_PAGES = ["/logg-inn", "/demo"];
+  var LANDING_PAGES = ["/", "/planer", "/enhet"];  // where sign-in lands (ipapp.services.people)
+
+  function path(pathname) {
+    return pathname.length > 1 ? pathname.replace(/\/+$/, "") : pathname;
+  }
+
+  function forgetOfflineCopy() {
+    try { localStorage.removeItem(OFFLINE_COPY); } catch (error) { /* no storage: nothing kept */ }
+  }
+
+  function onSignInPage() {
+    if (SIGN_IN_PAGES.indexOf(path(location.pathname)) >= 0) forgetOfflineCopy();
+  }
+
+  /* A path of this site ("/moter?plan=1&mote=2"), or null: never another site ("//x", "https:"),
+   * a backslash (read as "/" by browsers), another scheme, spaces or control characters. */
+  function safePath(raw) {
+    if (typeof raw !== "string" || raw.length > 2000) return null;
+    if (raw.charAt(0) !== "/" || raw.charAt(1) === "/" || /[\\\s\u0000-\u001f\u007f]/.test(raw)) return null;
+    var url;
+    try { url = new URL(raw, location.origin); } catch (error) { return null; }
+    return url.origin === location.origin ? url.pathname + url.search + url.hash : null;
+  }
+
+  /* On a landing page: the page she was sent to sign in from, once. True when leaving for it. */
+  function returnAfterSignIn() {
+    if (LANDING_PAGES.indexOf(path(location.pathname)) < 0) return false;
+    var saved = null;
+    try {
+      saved = JSON.parse(sessionStorage.getItem(RETURN_KEY) || "null");
+      sessionStorage.removeItem(RETURN_KEY);
+    } catch (error) {
+      return false;
+    }
+    if (!saved || typeof saved !== "object" || typeof saved.at !== "number") return false;
+    if (!(Date.now() - saved.at >= 0 && Date.now() - saved.at < RETURN_FOR_MS)) return false;
+    var target = safePath(saved.to);
+    if (target === null || target === location.pathname + location.search) return false;
+    location.replace(target);
+    return true;
+  }
+
+  if (returnAfterSignIn()) return;
+  onSignInPage();
+  // The app moves between pages without loading them (history.pushState): watch those moves too.
+  ["pushState", "replaceState"].forEach(function (name) {
+    var original = history[name];
+    if (typeof original !== "function") return;
+    history[name] = function () {
+      var result = original.apply(this, arguments);
+      onSignInPage();
+      return result;
+    };
+  });
+  window.addEventListener("popstate", onSignInPage);
+  document.addEventListener("submit", function (event) {
+    var form = event.target;
+    var action = form && form.getAttribute && form.getAttribute("action");
+    if (action && path(new URL(action, location.href).pathname) === "/auth/sign-out") forgetOfflineCopy();
+  }, true);
+
   if (!("serviceWorker" in navigator)) return;
   var host = location.hostname;
   var local = host === "localhost" || host === "127.0.0.1" || host === "[::1]";

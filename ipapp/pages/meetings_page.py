@@ -1,5 +1,8 @@
 """Møter: the responsibility group's meetings. The coordinator schedules, moves and cancels them,
-publishes the minutes and records decisions; each invitee answers until the meeting starts."""
+publishes the minutes and records decisions; each invitee answers until the meeting starts.
+
+A link to one meeting (/moter?plan=P&mote=M, from a reminder) marks that meeting and moves focus to
+it (PlanState.load_meetings); one she cannot see is said to be missing, never why."""
 
 import reflex as rx
 
@@ -17,6 +20,7 @@ from ipapp.components.forms import (
 from ipapp.components.shell import document_link, icon, page_shell
 from ipapp.components.text import t
 from ipapp.domain.vocabulary import MeetingKind
+from ipapp.pages.offline_card import offline_refresher
 from ipapp.state.editing import EditState
 from ipapp.state.plan import PlanState
 
@@ -142,6 +146,20 @@ def _keeper_tools(meeting) -> rx.Component:
     )
 
 
+def linked_mark(item_id, card: bool = False) -> dict:
+    """The look of the item a link opened: a bar in the brand colour at its left (no new
+    stylesheet). A card has padding of its own: the bar is drawn inside it, nothing moves."""
+    linked = PlanState.linked_id == item_id
+    if card:
+        return {"box_shadow": rx.cond(linked, "inset 6px 0 0 var(--brand)", "none")}
+    return {"border_left": rx.cond(linked, "6px solid var(--brand)", "none"),
+            "padding_left": rx.cond(linked, "0.75rem", "0")}
+
+
+def link_missing_notice(key: str) -> rx.Component:
+    return rx.cond(PlanState.link_missing, rx.el.p(t(key), role="status", class_name="notice"))
+
+
 def _meeting(meeting) -> rx.Component:
     return rx.el.div(
         meeting_card(meeting, show_invitees=False),  # the answers are listed below, with comments
@@ -165,7 +183,9 @@ def _meeting(meeting) -> rx.Component:
             class_name="action-link")),
         history_link("/historikk/mote/" + meeting.id.to_string(), meeting.title),
         rx.cond(may_write("meetings"), _keeper_tools(meeting)),
+        id="mote-" + meeting.id.to_string(),
         class_name="stack",
+        **linked_mark(meeting.id),
     )
 
 
@@ -178,6 +198,8 @@ def meetings_page() -> rx.Component:
     return page_shell(
         t("meetings.title"),
         "/moter",
+        offline_refresher(),
+        link_missing_notice("pwa.link.meeting_missing"),
         edit_result(),
         rx.cond(may_write("meetings"), rx.el.details(
             rx.el.summary(t("edit.meeting_schedule")),

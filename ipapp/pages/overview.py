@@ -9,6 +9,7 @@ from ipapp.components.shell import icon, link, page_shell
 from ipapp.components.text import t
 from ipapp.state.plan import PlanState
 from ipapp.state.sharing import SharingState
+from ipapp.pages.offline_card import offline_refresher
 
 
 def _next_meeting_section() -> rx.Component:
@@ -99,6 +100,7 @@ def overview_page() -> rx.Component:
     return page_shell(
         PlanState.overview_title,
         "/",
+        offline_refresher(),  # the installed app opens here: her offline copy is kept fresh
         rx.cond(PlanState.plan_closed, rx.el.p(t("overview.closed"), role="status", class_name="notice")),
         edit_result(),
         changes_section(),

@@ -1,4 +1,5 @@
-"""The messages."""
+"""The messages. A link to one conversation (/meldinger?plan=P&samtale=T, from a reminder) marks
+it and moves focus to it (PlanState.load_threads)."""
 
 import reflex as rx
 
@@ -6,6 +7,7 @@ from ipapp.components.forms import edit_form, edit_result, field, hidden, may_wr
 from ipapp.components.shell import page_shell
 from ipapp.state.editing import EditState
 from ipapp.components.text import t
+from ipapp.pages.meetings_page import link_missing_notice, linked_mark
 from ipapp.state.plan import PlanState
 
 
@@ -42,7 +44,9 @@ def _thread(thread) -> rx.Component:
         rx.cond(may_write("message_handling"), rx.el.button(
             rx.cond(thread.handled, t("messages.reopen"), t("messages.mark_handled")), type="button",
             on_click=EditState.mark_handled(thread.id, ~thread.handled), class_name="button button-secondary")),
+        id="samtale-" + thread.id.to_string(),
         class_name="card stack",
+        **linked_mark(thread.id, card=True),
     )
 
 
@@ -50,6 +54,7 @@ def messages_page() -> rx.Component:
     return page_shell(
         t("messages.title"),
         "/meldinger",
+        link_missing_notice("pwa.link.thread_missing"),
         edit_result(),
         rx.cond(may_write("messages"), rx.el.details(
             rx.el.summary(t("messages.new")),

@@ -19,6 +19,7 @@ from ipapp.services import (
     notes,
     overview_page,
     plan_reading,
+    workspace,
 )
 from ipapp.services.history import HistoryView
 from ipapp.services.notes import NoteView
@@ -44,6 +45,32 @@ log = logging.getLogger(__name__)
 def _parse_id(raw: object) -> int | None:
     """A route's id as an int, or None for anything that is not a plain positive number."""
     return parse_id(raw)
+
+
+# Pages a link (a notification's) can point into: the route and the query key of the item it names,
+# as ipapp.push.notifications writes them (/moter?plan=P&mote=M, /meldinger?plan=P&samtale=T).
+LINKED_ITEM = {"/moter": "mote", "/meldinger": "samtale"}
+RETURN_KEY = "ipapp-return"  # sessionStorage: where sign-in brings her back to (register-sw.js)
+# Scrolls to the linked item once it is on the page and moves focus to its heading, so a screen
+# reader starts there too. Never throws.
+_FOCUS_LINKED_JS = """(() => { let tries = 0; const go = () => { try {
+  const item = document.getElementById(%s);
+  if (!item) { if (++tries < 50) setTimeout(go, 100); return; }
+  const heading = item.querySelector("h2, h3") || item;
+  heading.setAttribute("tabindex", "-1");
+  item.scrollIntoView({ block: "start" });
+  heading.focus({ preventScroll: true });
+} catch (e) {} }; go(); })()"""
+
+
+def linked_target(route: str, query) -> str | None:
+    """The deep link this page was opened with, rebuilt from our route and the two ids as numbers
+    (so nothing of the address she came with but those numbers is ever used again), or None."""
+    key = LINKED_ITEM.get(route)
+    if key is None:
+        return None
+    plan, item = parse_id(query.get("plan")), parse_id(query.get(key))
+    return f"{route}?plan={plan}&{key}={item}" if plan is not None and item is not None else None
 
 
 # A watcher wakes for news on the bus, at the next scheduled change, and this often only to see
@@ -97,6 +124,10 @@ class PlanState(SessionState):
     goal_choices: list[list[str]] = []  # and which goal a service can move to
     invite_choices: list[list[str]] = []  # the meetings page's forms: who can be invited
     meeting_goal_choices: list[list[str]] = []  # and which goals a meeting concerns ("goal_5", title)
+    # A link to one meeting or thread (/moter?plan=P&mote=M): the one shown first and focused, if
+    # it is among those she may see; otherwise `link_missing` (the same for gone and not hers).
+    linked_id: int = 0
+    link_missing: bool = False
 
     @rx.var
     def writable_parts(self) -> list[str]:
@@ -145,6 +176,42 @@ class PlanState(SessionState):
         path = "/utskrift.pdf" if kind == "pdf" else "/utskrift"
         url = f"{path}?plan={self._plan_id}&dato={chosen.isoformat()}&lang={self.lang}"
         return rx.call_script(f"window.location.assign({json.dumps(url)})")
+
+    def _sign_in_redirect(self):
+        """Signed out on a page a link points into: after sign-in she comes back to it. The target
+        goes to this tab's sessionStorage; register-sw.js follows it from the page sign-in lands on."""
+        redirect = super()._sign_in_redirect()
+        target = linked_target(self.router.route_id, self.router.url.query_parameters)
+        if target is None:
+            return redirect
+        remember = (f"try {{ sessionStorage.setItem({json.dumps(RETURN_KEY)}, JSON.stringify("
+                    f"{{to: {json.dumps(target)}, at: Date.now()}})); }} catch (e) {{}}")
+        return [rx.call_script(remember), redirect]
+
+    def _follow_link(self) -> int | None:
+        """The item this page's link names. A link into another of her plans makes it the tab's
+        plan when she may open it (as "Mine planer" would); what she sees is decided on the read."""
+        self.linked_id, self.link_missing = 0, False
+        key = LINKED_ITEM.get(self.router.route_id)
+        query = self.router.url.query_parameters
+        item = parse_id(query.get(key)) if key else None
+        if item is None or self._person_id is None:
+            return None
+        plan_id = parse_id(query.get("plan"))
+        if plan_id is not None and plan_id != self._plan_id and workspace.may_open(self._person_id, plan_id):
+            self._session_root()._plan_id = plan_id
+        return item
+
+    def _show_linked(self, events, wanted: int | None, shown: list[int], prefix: str, again: bool):
+        """Focus the linked item when it is one she sees; `again`: a reload for someone else's
+        change, which must not pull her screen back to it."""
+        if wanted is None or not isinstance(events, list):
+            return events
+        if wanted not in shown:
+            self.link_missing = True
+            return events
+        self.linked_id = wanted
+        return events if again else [*events, rx.call_script(_FOCUS_LINKED_JS % json.dumps(f"{prefix}-{wanted}"))]
 
     def _start(self):
         """Common start of every page load: clear what was shown, check sign-in, set language."""
@@ -238,15 +305,19 @@ class PlanState(SessionState):
     @rx.event
     @endpoint("signed_in")
     def load_meetings(self):
-        return self._load_section("meetings", meeting_reading.meetings_page_in)
+        again, wanted = self._live_reload, self._follow_link()
+        events = self._load_section("meetings", meeting_reading.meetings_page_in)
+        shown = [m.id for m in self.upcoming_meetings + self.past_meetings + self.cancelled_meetings]
+        return self._show_linked(events, wanted, shown, "mote", again)
 
     @rx.event
     @endpoint("signed_in")
     def load_threads(self):
+        again, wanted = self._live_reload, self._follow_link()
         events = self._load_section("threads", plan_reading.threads_in)
         if self.threads:  # what she now sees is read (shown as unread this once)
             messaging.mark_read(self._person_id, self._plan_id)
-        return events
+        return self._show_linked(events, wanted, [t.id for t in self.threads], "samtale", again)
 
     @rx.event
     @endpoint("signed_in")

@@ -15,13 +15,16 @@ import pytest
 from PIL import Image
 from playwright.sync_api import expect
 
-from ipapp.i18n import translate
+from ipapp.api.edge import INLINE_SCRIPT
+from ipapp.i18n import SUPPORTED_LOCALES, translate
+from ipapp.i18n.catalog import MESSAGES
 
 pytestmark = pytest.mark.browser
 
 ASSETS = Path(__file__).resolve().parents[2] / "assets"
 BRAND = (0x1F, 0x4E, 0x5F)
 HASHED_ASSET = re.compile(r"^/assets/[^/]+-[A-Za-z0-9_-]{8}\.[a-z0-9]+$")
+OFFLINE_FILES = {"/offline.html", "/offline.js"}  # the only files the worker caches besides hashed ones
 CACHE_CONTENTS_JS = """async () => {
   const found = {};
   for (const name of await caches.keys()) {
@@ -93,7 +96,19 @@ def test_the_static_files_say_what_the_catalog_says():
     for locale in ("nn", "en"):
         line = f"{translate('pwa.offline.heading', locale)}. {translate('pwa.offline.body', locale)}"
         assert f'<p lang="{locale}">{line}</p>' in offline
-    assert "<script" not in offline  # the CSP allows no new inline script, and it needs none
+    # The CSP allows no new inline script: the page's one script is the static offline.js.
+    assert re.findall(r"<script[^>]*>", offline) == ['<script src="/offline.js" defer>']
+    assert INLINE_SCRIPT.findall(offline.encode()) == []
+    # offline.js shows the kept copy in her language: every pwa.offline.* text, as the catalog says.
+    script = (ASSETS / "offline.js").read_text(encoding="utf-8")
+    copied = json.loads(re.search(r"/\* catalog:begin \*/(.*?)/\* catalog:end \*/", script, re.S).group(1))
+    assert copied == {locale: {key.removeprefix("pwa.offline."): translate(key, locale)
+                               for key in MESSAGES if key.startswith("pwa.offline.")}
+                      for locale in SUPPORTED_LOCALES}
+    # The worker's own notification, for a push it cannot read.
+    worker = (ASSETS / "sw.js").read_text(encoding="utf-8")
+    generic = json.loads(re.search(r"^const GENERIC = (\{.*\});$", worker, re.M).group(1))
+    assert generic == {locale: translate("pwa.push.generic", locale) for locale in SUPPORTED_LOCALES}
 
 
 def test_the_manifest_is_linked_valid_and_its_icons_load(page, app_url):
@@ -184,13 +199,14 @@ def test_the_worker_leaves_the_websocket_and_the_routes_alone(page, app_url):
     assert answered[f"{app_url}/"] is True, "the page load went past the worker (network-first)"
     scripts = [url for url in answered if "/assets/" in url and url.endswith(".js")]
     assert scripts and all(answered[url] for url in scripts), "hashed bundles not cache-first"
-    # Only the build's hashed files and the offline page are ever stored: no page, no answer.
+    # Only the build's hashed files and the offline page with its script are ever stored: no
+    # page, no answer.
     cached = page.evaluate(CACHE_CONTENTS_JS)
     assert len(cached) == 1, cached
     paths = next(iter(cached.values()))
-    assert "/offline.html" in paths
-    assert any(path.endswith(".js") for path in paths)
-    stray = [path for path in paths if path != "/offline.html" and not HASHED_ASSET.match(path)]
+    assert OFFLINE_FILES <= set(paths)
+    assert any(HASHED_ASSET.match(path) and path.endswith(".js") for path in paths)
+    stray = [path for path in paths if path not in OFFLINE_FILES and not HASHED_ASSET.match(path)]
     assert stray == [], stray
 
     printed = page.goto(f"{app_url}/utskrift")
