@@ -36,6 +36,8 @@ from ipapp.state.access_log import AccessLogState
 from ipapp.state.consent import ConsentState
 from ipapp.state.invite import InviteState
 from ipapp.state.me import MeState
+from ipapp.state.alerts import AlertsState
+from ipapp.state.calendar_feed import CalendarFeedState
 from ipapp.state.session import SessionState
 from ipapp.state.sharing import SharingState
 from ipapp.state.guard import SessionGuard
@@ -46,6 +48,7 @@ from ipapp.state.inbox import InboxState
 from ipapp.state.substitutes import SubstituteState
 from ipapp.state.unit import UnitState
 from ipapp.i18n.titles import page_title
+from ipapp.services.reminders_worker import in_app_sender_lifespan
 
 
 app = rx.App(
@@ -83,6 +86,10 @@ def _connection_notice() -> rx.Component:
     return rx.fragment(memo(connection_notice)())  # its own component: it reads the event loop's context
 
 
+# Reminders: a sender thread in each backend worker while it serves (IPAPP_REMINDERS_IN_APP; on
+# SQLite one worker sends, the others stand by). Never on import or in `reflex export`.
+app.register_lifespan_task(in_app_sender_lifespan)
+
 app.app_wraps[(5, "Overlay")] = lambda stateful: _connection_notice() if stateful else None
 
 # Before every event, Reflex's built-ins included: refuse what no page sends, and bind the tab's
@@ -115,7 +122,7 @@ app.add_page(messages_page, route="/meldinger", title=page_title("/meldinger"),
              on_load=[PlanState.load_threads, EditState.forget])
 app.add_page(sharing_page, route="/deling", title=page_title("/deling"), on_load=[PlanState.load_access, SharingState.load_grantees])
 app.add_page(me_page, route="/meg", title=page_title("/meg"), on_load=[PlanState.load_me, MeState.load_passkeys])
-app.add_page(alerts_page, route=ALERTS_ROUTE, title=page_title(ALERTS_ROUTE), on_load=[PlanState.load_me])
+app.add_page(alerts_page, route=ALERTS_ROUTE, title=page_title(ALERTS_ROUTE), on_load=[PlanState.load_me, AlertsState.load_alerts, CalendarFeedState.load_feed])
 app.add_page(invite_page, route="/inviter", title=page_title("/inviter"),
              on_load=[PlanState.load_me, InviteState.load_invite])
 app.add_page(consent_page, route="/samtykke", title=page_title("/samtykke"),

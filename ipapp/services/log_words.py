@@ -72,6 +72,9 @@ RULES: dict[str, list[tuple[str, Rule]]] = {
         "goal:<id>": "read_goal", "next_meeting": "read_next_meeting", "awaiting_reply": "read_awaiting_reply",
         "inbox": "read_inbox", "workspace": "read_workspace", "history:*:<id>": "read_history",
         "calendar:<id>": "read_calendar",
+        "feed:<id>": "read_feed",  # her calendar app, through her calendar link (ipapp.services.calendar_feed)
+        # copied to her phone for when it is offline (ipapp.services.offline_summary)
+        "offline:meetings": "read_offline_meetings", "offline:contacts": "read_offline_contacts",
         "print:<date>": Rule(_k("read_print"), day=1, dated=_k("read_print_dated")),
     }),
     "download": _says({"pdf:<date>": Rule(_k("download_pdf"), day=1, dated=_k("download_pdf_dated"))}),

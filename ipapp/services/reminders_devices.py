@@ -143,6 +143,16 @@ def unsubscribe_endpoint(person_id: int | None, endpoint: object) -> bool:
         return True
 
 
+def device_of(person_id: int | None, endpoint: object) -> int | None:
+    """Which of her devices this browser is (it knows its own endpoint), or None."""
+    if not isinstance(person_id, int) or not isinstance(endpoint, str) or not endpoint:
+        return None
+    with transaction() as session:
+        return session.exec(select(PushSubscription.id).where(
+            PushSubscription.endpoint == endpoint, PushSubscription.person_id == person_id,
+            col(PushSubscription.revoked_at).is_(None))).first()
+
+
 def list_devices(person_id: int | None, locale: str) -> list[Device]:
     """Her devices with reminders on, oldest first."""
     if not isinstance(person_id, int):

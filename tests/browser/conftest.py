@@ -116,6 +116,8 @@ def ipapp_env(tmp_path_factory: pytest.TempPathFactory, app_port: int) -> dict[s
         "IPAPP_DEMO": "1",
         "IPAPP_ORIGIN": f"http://localhost:{app_port}",
         "REFLEX_STATES_WORKDIR": str(tmp / "states"),
+        # Push to the tests' own push service on 127.0.0.1 (tests/push_server.py) is allowed.
+        "IPAPP_PUSH_TEST_LOOPBACK": "1",
     }
 
 
