@@ -9,6 +9,7 @@ from datetime import datetime, timedelta
 from sqlmodel import col, select, update
 
 from ipapp import live
+from ipapp.auth import session_cache
 from ipapp.db import transaction
 from ipapp.domain.vocabulary import AccountStatus
 from ipapp.models import Account, WebSession, utcnow
@@ -60,13 +61,25 @@ def start_session(account_id: int, device_label: str = "", passkey_credential_id
 
 
 def resolve(raw_session_id: object) -> ActiveSession | None:
-    """The live session for a cookie value, or None (unknown, revoked, expired, idle, or disabled)."""
+    """The live session for a cookie value, or None (unknown, revoked, expired, idle, or disabled).
+    Answered from this worker's session_cache when the database said yes a few seconds ago."""
     if not isinstance(raw_session_id, str) or not 20 <= len(raw_session_id) <= 100:
         return None
     now = utcnow()
+    session_hash = _hash(raw_session_id)
+    known = session_cache.cached(session_hash, now)
+    if known is not None:
+        return known
+    active = _resolve_in_database(session_hash, now)
+    if active is not None:
+        session_cache.remember(session_hash, active, now)
+    return active
+
+
+def _resolve_in_database(session_hash: str, now: datetime) -> ActiveSession | None:
     with transaction() as session:
         row = session.exec(
-            select(WebSession).where(WebSession.session_hash == _hash(raw_session_id))
+            select(WebSession).where(WebSession.session_hash == session_hash)
         ).first()
         if row is None or row.revoked_at is not None or row.expires_at <= now:
             return None

@@ -8,9 +8,9 @@ services, so the policy decides again what it may show.
   session:<id>   that sign-in session ended
 """
 
-from ipapp.live.bus import Subscription, after_commit, bus, publish, subscribe, use_bus
+from ipapp.live.bus import Subscription, after_commit, bus, listen, publish, subscribe, use_bus
 
-__all__ = ["Subscription", "after_commit", "bus", "publish", "subscribe", "use_bus"]
+__all__ = ["Subscription", "after_commit", "bus", "listen", "publish", "subscribe", "use_bus"]
 
 
 def plan_topic(plan_id: int) -> str:

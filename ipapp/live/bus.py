@@ -12,6 +12,7 @@ import json
 import logging
 import threading
 from collections import defaultdict
+from collections.abc import Callable
 from typing import Protocol
 
 from sqlalchemy import event as sa_event
@@ -59,6 +60,27 @@ class Subscription:
         self.close()
 
 
+# Caches in this process that must forget at once (ipapp.auth.session_cache): called in the
+# publishing thread for events published here, and in the Redis listener's thread for events from
+# other workers. RECONNECTED: the Redis listener (re)subscribed, so events may have been missed.
+RECONNECTED = "bus-reconnected"
+_sync_listeners: dict[str, list[Callable[[dict], None]]] = defaultdict(list)
+
+
+def on_event(topic: str, listener: Callable[[dict], None]) -> None:
+    """Call `listener(event)` synchronously for every event on `topic` this process hears of."""
+    if listener not in _sync_listeners[topic]:
+        _sync_listeners[topic].append(listener)
+
+
+def notify_sync(topic: str, event: dict) -> None:
+    for listener in list(_sync_listeners.get(topic, ())):
+        try:
+            listener(event)
+        except Exception:  # a cache's mistake must not stop the news
+            log.exception("live: a listener of %s failed", topic)
+
+
 class Bus(Protocol):
     def publish(self, topic: str, event: dict) -> None: ...
     def subscribe(self, topics: frozenset[str]) -> Subscription: ...
@@ -98,6 +120,9 @@ class MemoryBus:
     def publish(self, topic: str, event: dict) -> None:
         self.deliver_local(topic, json.dumps(event))
 
+    def listen(self) -> None:
+        """Nothing to start: every event of this process passes through publish."""
+
 
 _bus: Bus | None = None
 
@@ -118,7 +143,13 @@ def use_bus(new_bus: Bus | None) -> None:
 
 
 def publish(topic: str, event: dict) -> None:
+    notify_sync(topic, json.loads(json.dumps(event)))  # this process first, before any answer goes out
     bus().publish(topic, event)
+
+
+def listen() -> None:
+    """Make sure other workers' events reach this process's listeners (Redis: its listener thread)."""
+    bus().listen()
 
 
 def subscribe(topics) -> Subscription:

@@ -10,7 +10,7 @@ import os
 import threading
 import time
 
-from ipapp.live.bus import MemoryBus, Subscription
+from ipapp.live.bus import RECONNECTED, MemoryBus, Subscription, notify_sync
 
 log = logging.getLogger(__name__)
 CHANNEL_PREFIX = "ipapp:live:"
@@ -34,6 +34,9 @@ class RedisBus:
         self._ensure_listener()
         return self._local.subscribe(topics)
 
+    def listen(self) -> None:
+        self._ensure_listener()
+
     def _ensure_listener(self) -> None:
         with self._start_lock:
             if self._listener is None or not self._listener.is_alive():
@@ -51,11 +54,14 @@ class RedisBus:
             try:
                 pubsub = self._pubsub = self._redis.pubsub(ignore_subscribe_messages=True)
                 pubsub.psubscribe(CHANNEL_PREFIX + "*")
+                notify_sync(RECONNECTED, {})  # what was published while we were not listening is lost
                 for message in pubsub.listen():
                     channel = message["channel"].decode()
                     data = message["data"]
-                    self._local.deliver_local(channel.removeprefix(CHANNEL_PREFIX),
-                                              data.decode() if isinstance(data, bytes) else data)
+                    wire = data.decode() if isinstance(data, bytes) else data
+                    topic = channel.removeprefix(CHANNEL_PREFIX)
+                    notify_sync(topic, json.loads(wire))
+                    self._local.deliver_local(topic, wire)
             except Exception as problem:  # Redis restarted: listen again, say so once a try
                 if self._closed.is_set():
                     return
