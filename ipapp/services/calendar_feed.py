@@ -27,23 +27,19 @@ from sqlmodel import Session, col, select
 from ipapp import policy
 from ipapp.config import settings
 from ipapp.db import transaction
-from ipapp.domain.vocabulary import AccountStatus, PlanStatus, Section
+from ipapp.domain.vocabulary import AccountStatus, Section
 from ipapp.i18n import normalize_locale, translate
 from ipapp.i18n.dates import format_when, to_oslo
 from ipapp.models import (
-    AccessGrant,
     Account,
     CalendarFeed,
-    CoordinatorSubstitute,
-    Guardianship,
     Meeting,
     Person,
     Plan,
-    PlanCoordinator,
     utcnow,
 )
 from ipapp.services import audit
-from ipapp.services.plan_access import actor_for, grant_facts_of, plans_for_person
+from ipapp.services.plan_access import actor_for, plan_facts_of, plans_for_person
 
 log = logging.getLogger(__name__)
 
@@ -146,44 +142,6 @@ def _active_feed(session: Session, token: object) -> tuple[CalendarFeed, str] | 
         log.info("calendar feed refused: feed %s belongs to an account that is not active", feed.id)
         return None
     return feed, normalize_locale(locale)
-
-
-def plan_facts_of(session: Session, plans: list[Plan]) -> dict[int, policy.PlanFacts]:
-    """What plan_access.plan_facts says of each plan, in seven queries however many plans (a test
-    holds the two equal)."""
-    ids = [p.id for p in plans]
-    owner_ids = {p.owner_person_id for p in plans}
-    births = dict(session.exec(select(Person.id, Person.birth_date).where(col(Person.id).in_(owner_ids))).all())
-    guardianships: dict[int, list[policy.GuardianshipFacts]] = {}
-    for g in session.exec(select(Guardianship).where(col(Guardianship.owner_person_id).in_(owner_ids))
-                          .order_by(col(Guardianship.id))):
-        guardianships.setdefault(g.owner_person_id, []).append(
-            policy.GuardianshipFacts(g.guardian_person_id, g.basis, g.valid_from, g.valid_until))
-    coordinators: dict[int, int] = {}
-    for row in session.exec(select(PlanCoordinator).where(col(PlanCoordinator.plan_id).in_(ids),
-                                                          col(PlanCoordinator.assigned_until).is_(None))
-                            .order_by(col(PlanCoordinator.id))):
-        coordinators.setdefault(row.plan_id, row.coordinator_person_id)
-    grants = list(session.exec(select(AccessGrant).where(col(AccessGrant.plan_id).in_(ids))
-                               .order_by(col(AccessGrant.id))))
-    facts_of_grant = grant_facts_of(session, grants)
-    substitutes: dict[int, list[policy.SubstituteFacts]] = {}
-    for s in session.exec(select(CoordinatorSubstitute).where(col(CoordinatorSubstitute.plan_id).in_(ids))
-                          .order_by(col(CoordinatorSubstitute.id))):
-        substitutes.setdefault(s.plan_id, []).append(policy.SubstituteFacts(s.person_id, s.valid_from, s.valid_until))
-    return {
-        p.id: policy.PlanFacts(
-            plan_id=p.id,
-            owner_person_id=p.owner_person_id,
-            owner_birth_date=births.get(p.owner_person_id),
-            coordinator_person_id=coordinators.get(p.id),
-            guardianships=tuple(guardianships.get(p.owner_person_id, ())),
-            grants=tuple(facts_of_grant[g.id] for g in grants if g.plan_id == p.id),
-            closed=p.status == PlanStatus.CLOSED.value,
-            substitutes=tuple(substitutes.get(p.id, ())),
-        )
-        for p in plans
-    }
 
 
 def feed_ics(token: object, now: datetime | None = None) -> bytes | None:

@@ -16,21 +16,17 @@ from sqlmodel import Session, col, select
 
 from ipapp import policy
 from ipapp.db import transaction
-from ipapp.domain.vocabulary import PlanStatus, Section
+from ipapp.domain.vocabulary import Section
 from ipapp.i18n import normalize_locale, translate
 from ipapp.i18n.dates import format_date, format_time, to_oslo
 from ipapp.models import (
-    AccessGrant,
-    CoordinatorSubstitute,
-    Guardianship,
     Meeting,
     Person,
     Plan,
-    PlanCoordinator,
     utcnow,
 )
 from ipapp.services import audit
-from ipapp.services.plan_access import actor_for, grant_facts_of, plans_for_person
+from ipapp.services.plan_access import actor_for, plan_facts_of, plans_for_person
 
 MAX_MEETINGS = 3
 MAX_COORDINATORS = 3
@@ -51,47 +47,6 @@ def _iso(naive_utc: datetime) -> str:
 
 def _phone_href(phone: str) -> str:
     return "tel:" + "".join(ch for ch in phone if ch in "0123456789+")
-
-
-def plan_facts_of(session: Session, plans: list[Plan]) -> dict[int, policy.PlanFacts]:
-    """plan_access.plan_facts for several plans in eight queries however many (the same facts, in
-    the same order: tests/test_offline_summary.py compares the two)."""
-    if not plans:
-        return {}
-    ids = [p.id for p in plans]
-    owner_ids = {p.owner_person_id for p in plans}
-    births = dict(session.exec(select(Person.id, Person.birth_date).where(col(Person.id).in_(owner_ids))).all())
-    guardianships: dict[int, list[policy.GuardianshipFacts]] = {}
-    for g in session.exec(select(Guardianship).where(col(Guardianship.owner_person_id).in_(owner_ids))
-                          .order_by(col(Guardianship.id))):
-        guardianships.setdefault(g.owner_person_id, []).append(
-            policy.GuardianshipFacts(g.guardian_person_id, g.basis, g.valid_from, g.valid_until))
-    coordinators: dict[int, int] = {}
-    for plan_id, person_id in session.exec(
-            select(PlanCoordinator.plan_id, PlanCoordinator.coordinator_person_id)
-            .where(col(PlanCoordinator.plan_id).in_(ids), col(PlanCoordinator.assigned_until).is_(None))
-            .order_by(col(PlanCoordinator.id))):
-        coordinators.setdefault(plan_id, person_id)
-    grants = list(session.exec(select(AccessGrant).where(col(AccessGrant.plan_id).in_(ids))
-                               .order_by(col(AccessGrant.id))))
-    grant_facts = grant_facts_of(session, grants)
-    substitutes: dict[int, list[policy.SubstituteFacts]] = {}
-    for s in session.exec(select(CoordinatorSubstitute).where(col(CoordinatorSubstitute.plan_id).in_(ids))
-                          .order_by(col(CoordinatorSubstitute.id))):
-        substitutes.setdefault(s.plan_id, []).append(policy.SubstituteFacts(s.person_id, s.valid_from, s.valid_until))
-    return {
-        plan.id: policy.PlanFacts(
-            plan_id=plan.id,
-            owner_person_id=plan.owner_person_id,
-            owner_birth_date=births.get(plan.owner_person_id),
-            coordinator_person_id=coordinators.get(plan.id),
-            guardianships=tuple(guardianships.get(plan.owner_person_id, ())),
-            grants=tuple(grant_facts[g.id] for g in grants if g.plan_id == plan.id),
-            closed=plan.status == PlanStatus.CLOSED.value,
-            substitutes=tuple(substitutes.get(plan.id, ())),
-        )
-        for plan in plans
-    }
 
 
 def offline_summary(person_id: int | None, locale: str) -> dict:
