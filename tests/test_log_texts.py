@@ -99,6 +99,9 @@ WRAPPERS = {
     ("plan_document", "open_document"): dict(kind=(None, "kind", None)),
     ("print_routes", "_open"): dict(kind=(1, "kind", None)),
 }
+# Functions that only write again what a call elsewhere wrote first, read by this scan there:
+# read_cache.page makes a kept page's require() calls again, as they were recorded.
+REPLAYS = {("read_cache", "page")}
 # How a document is opened (plan_document.open_document's `kind`) -> what it writes.
 DOCUMENT_KINDS = {"pdf": ("download", "pdf:2027-01-02"), "print": ("read", "print:2027-01-02")}
 UNREADABLE = object()
@@ -226,7 +229,7 @@ def _scan() -> tuple[frozenset[tuple], tuple[str, ...]]:
             events = _events_written(call, module)
             if events == []:
                 continue
-            if any((module, n) in WRAPPERS for n in names):
+            if any((module, n) in WRAPPERS or (module, n) in REPLAYS for n in names):
                 continue  # the wrapper's parameter: its callers say what it writes
             if events is UNREADABLE:
                 unreadable.append(f"{path.relative_to(SOURCE.parent)}:{call.lineno}")

@@ -168,6 +168,11 @@ def after_commit(session: Session, topic: str, event: dict) -> None:
         pending.append((topic, event))
 
 
+def pending_topics(session: Session) -> list[str]:
+    """The topics this session's transaction will publish when it commits."""
+    return [topic for topic, _ in session.info.get(_PENDING, ())]
+
+
 @sa_event.listens_for(Session, "after_commit")
 def _publish_pending(session: Session) -> None:
     pending = session.info.pop(_PENDING, None)

@@ -23,6 +23,9 @@ class Plan(SQLModel, table=True):
     period_end: date | None = None
     next_review_on: date  # the plan is reviewed at least yearly
     version: int = Field(default=1, ge=1)  # of the period and review date: no lost updates
+    # Raised by ipapp.services.read_cache in the transaction of any write that changes what the
+    # plan's pages show; never set by hand. A cached read is good while it has not moved.
+    change_seq: int = Field(default=0, sa_column_kwargs={"server_default": "0"})
     closed_at: NaiveDatetime | None = None
     closed_reason: str = Field(default="", max_length=500)
     created_at: NaiveDatetime = Field(default_factory=utcnow)

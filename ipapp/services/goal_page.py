@@ -7,6 +7,7 @@ from sqlmodel import Session, col, select
 
 from ipapp import policy
 from ipapp.models import Contact, Goal
+from ipapp.services import read_cache
 from ipapp.services.plan_access import PlanContext
 from ipapp.services.plan_reading import goal_in
 from ipapp.services.views import GoalView
@@ -20,6 +21,13 @@ class GoalPage:
 
 
 def goal_page_in(session: Session, ctx: PlanContext, goal_id: object, locale: str) -> GoalPage:
+    """The page, read once per change of the plan for this reader (read_cache.page)."""
+    if not isinstance(goal_id, int) or isinstance(goal_id, bool):
+        return _goal_page(session, ctx, goal_id, locale)  # refused by goal_in, never kept
+    return read_cache.page(session, ctx, "goal", (goal_id, locale), lambda: _goal_page(session, ctx, goal_id, locale))
+
+
+def _goal_page(session: Session, ctx: PlanContext, goal_id: object, locale: str) -> GoalPage:
     goal = goal_in(session, ctx, goal_id, locale)
     if not policy.may_write(ctx.actor, ctx.facts, policy.Part.MEASURES, ctx.now).allowed:
         return GoalPage(goal)

@@ -10,6 +10,7 @@ from ipapp.db import transaction
 from ipapp.models import utcnow
 from ipapp.services.consents import renewal_needed_in
 from ipapp.services.grant_endings import EndingSoon, ending_soon_in
+from ipapp.services import read_cache
 from ipapp.services.plan_access import load_context
 from ipapp.i18n.dates import oslo_today
 from ipapp.services.plan_reading import overview_in, watch_in
@@ -40,20 +41,29 @@ def open_overview(person_id: int | None, plan_id: object, locale: str,
     asked of the policy and audited as before. `session_id` (the sign-in session) marks visits."""
     with transaction() as session:
         ctx = load_context(session, person_id, plan_id, utcnow())
-        overview = overview_in(session, ctx, locale)
         sharing = ctx.decide(policy.Action.MANAGE_SHARING, None).allowed
-        fingerprint, next_change_at = watch_in(ctx)
         keeper = bool(policy.acting_relations(ctx.actor, ctx.facts, ctx.now) & set(KEEPERS))
-        missing = missing_for(session, [ctx.plan], {ctx.plan.id: ctx.facts.coordinator_person_id},
-                              oslo_today(ctx.now), locale, ctx.now)[ctx.plan.id] if keeper else []
+        overview, missing, people, consent = read_cache.page(
+            session, ctx, "overview", (locale,), lambda: _content(session, ctx, locale, keeper))
+        fingerprint, next_change_at = watch_in(ctx)
         return OverviewPage(
             overview=overview,
+            # Ending soon and renewal turn on at moments of their own (days before an end): read now.
             ending_soon=ending_soon_in(session, ctx, locale) if sharing else [],
             renewal_needed=sharing and renewal_needed_in(session, ctx),
             fingerprint=fingerprint,
             next_change_at=next_change_at,
             changes=changes_since(session, ctx, visit(session, ctx, session_id), locale),
             missing=missing,
-            participants=participants(session, ctx, locale) if Section.CONTACTS in ctx.readable else [],
-            consent=consent_state(session, ctx, locale) if keeper else "",
+            participants=people,
+            consent=consent,
         )
+
+
+def _content(session, ctx, locale: str, keeper: bool) -> tuple:
+    """What the overview shows that is the same for this reader until the plan changes."""
+    overview = overview_in(session, ctx, locale)
+    missing = missing_for(session, [ctx.plan], {ctx.plan.id: ctx.facts.coordinator_person_id},
+                          oslo_today(ctx.now), locale, ctx.now)[ctx.plan.id] if keeper else []
+    people = participants(session, ctx, locale) if Section.CONTACTS in ctx.readable else []
+    return overview, missing, people, consent_state(session, ctx, locale) if keeper else ""

@@ -27,7 +27,7 @@ from ipapp.models import (
     PlanCoordinator,
     PlanMember,
 )
-from ipapp.services import audit
+from ipapp.services import audit, read_cache
 
 
 # Set while the app re-reads an open page on its own (a grant ended, someone else changed the plan):
@@ -224,7 +224,7 @@ def load_context(session: Session, person_id: int | None, plan_id: object, now: 
     plan = session.get(Plan, plan_id)
     if plan is None:
         raise AccessDenied("no_such_plan")
-    return PlanContext(plan, plan_facts(session, plan), actor_for(session, person_id), now)
+    return PlanContext(plan, read_cache.facts_of(session, plan, lambda: plan_facts(session, plan)), actor_for(session, person_id), now)
 
 
 def require(
@@ -241,6 +241,7 @@ def require(
     viewing their own sharing list is a look that needs MANAGE_SHARING.
     """
     decision = context.decide(action, section)
+    read_cache.record_require(action, section, target, reading)
     is_read = action == policy.Action.READ if reading is None else reading
     if not (context.is_owner and is_read and decision.allowed) and (decision.allowed or audits_refusal()):
         audit.record(

@@ -1,0 +1,185 @@
+"""Reads kept per change of their plan (ipapp/services/read_cache.py): a plan's number moves in the
+transaction of every write that changes what its pages show, and only then; a page read again at
+the same number is the same page with fewer queries and the same audit rows; whatever changes the
+reader's access (a write, or the clock alone) is never answered from what was kept.
+
+Plans made through the services (tests/living_plan.py), on SQLite files; nothing is mocked but the
+clock of one read."""
+
+from datetime import timedelta
+
+import pytest
+from living_plan import make_plan
+from shared_steps import counted
+from sqlmodel import func, select
+
+from ipapp import db
+from ipapp.i18n.dates import oslo_datetime, oslo_today
+from ipapp.models import AccessGrant, AuditEvent, Person, Plan, utcnow
+from ipapp.services import goal_editing, goal_page, messaging, overview_page, people, people_registry, \
+    plan_access, unit_plans
+from ipapp.services.plan_access import AccessDenied
+
+
+@pytest.fixture
+def plans(service_engine):
+    return make_plan(), make_plan("2")
+
+
+def _seq(plan_id: int) -> int:
+    with db.transaction() as session:
+        return session.get(Plan, plan_id).change_seq
+
+
+def _audit_rows(plan_id: int) -> int:
+    with db.transaction() as session:
+        return session.exec(select(func.count()).select_from(AuditEvent).where(AuditEvent.plan_id == plan_id)).one()
+
+
+def _open(person_id: int, plan_id: int) -> tuple[overview_page.OverviewPage, int]:
+    with counted() as statements:
+        page = overview_page.open_overview(person_id, plan_id, "nb")
+    return page, len(statements)
+
+
+def test_a_second_open_at_the_same_number_is_the_same_page_with_fewer_queries_and_the_same_audit(plans):
+    plan, _ = plans
+    before = _audit_rows(plan.plan_id)
+    first, first_queries = _open(plan.coordinator_id, plan.plan_id)
+    rows_of_one_open = _audit_rows(plan.plan_id) - before
+    assert rows_of_one_open > 0  # the coordinator's reads are audited
+    second, second_queries = _open(plan.coordinator_id, plan.plan_id)
+    assert second.overview == first.overview and second.missing == first.missing
+    assert second.participants == first.participants and second.consent == first.consent
+    assert second_queries < first_queries
+    # The kept page writes its audit rows again, one for one, at this open's time.
+    assert _audit_rows(plan.plan_id) - before == 2 * rows_of_one_open
+
+
+def test_reads_and_their_audit_rows_leave_the_number_alone(plans):
+    plan, _ = plans
+    before = _seq(plan.plan_id)
+    overview_page.open_overview(plan.coordinator_id, plan.plan_id, "nb")
+    overview_page.open_overview(plan.owner_id, plan.plan_id, "nb", session_id=None)
+    people.set_locale(plan.owner_id, "nn")  # her own setting: on no page of the plan
+    assert _seq(plan.plan_id) == before
+
+
+def test_a_goal_written_through_the_services_is_on_the_next_open_of_every_reader(plans):
+    plan, other = plans
+    overview_page.open_overview(plan.owner_id, plan.plan_id, "nb")
+    overview_page.open_overview(plan.coordinator_id, plan.plan_id, "nb")
+    before, other_before = _seq(plan.plan_id), _seq(other.plan_id)
+    goal_id = goal_editing.add_goal(plan.coordinator_id, plan.plan_id, {"title": "Bo i egen leilighet"})
+    assert _seq(plan.plan_id) > before and _seq(other.plan_id) == other_before  # that plan only
+    for reader in (plan.owner_id, plan.coordinator_id):
+        titles = [g.title for g in overview_page.open_overview(reader, plan.plan_id, "nb").overview.goals]
+        assert titles == ["Bo i egen leilighet"]
+    with db.transaction() as session:
+        ctx = plan_access.load_context(session, plan.owner_id, plan.plan_id, utcnow())
+        assert goal_page.goal_page_in(session, ctx, goal_id, "nb").goal.measures == []
+    # A service under the goal belongs to the plan through the goal: the goal page shows it.
+    before = _seq(plan.plan_id)
+    goal_editing.add_measure(plan.coordinator_id, plan.plan_id, goal_id,
+                             {"name": "Boveiledning", "starts_on": oslo_today(utcnow()).isoformat()})
+    assert _seq(plan.plan_id) > before
+    with db.transaction() as session:
+        ctx = plan_access.load_context(session, plan.owner_id, plan.plan_id, utcnow())
+        assert [m.name for m in goal_page.goal_page_in(session, ctx, goal_id, "nb").goal.measures] == ["Boveiledning"]
+
+
+def test_a_message_moves_the_number_of_its_plan(plans):
+    plan, _ = plans
+    first = overview_page.open_overview(plan.coordinator_id, plan.plan_id, "nb").overview.threads_awaiting_reply
+    before = _seq(plan.plan_id)
+    messaging.start_thread(plan.owner_id, plan.plan_id, {"subject": "Time hos fastlegen", "body": "Kan du ringe?"})
+    assert _seq(plan.plan_id) > before
+    assert overview_page.open_overview(plan.coordinator_id, plan.plan_id, "nb").overview.threads_awaiting_reply \
+        == first + 1
+
+
+def test_a_name_put_right_by_the_unit_is_on_the_plans_that_show_it(plans):
+    plan, other = plans
+    assert overview_page.open_overview(plan.coordinator_id, plan.plan_id, "nb").overview.header.owner_name \
+        == "Maja Eier"
+    other_before = _seq(other.plan_id)
+    people_registry.correct_person(plan.admin_id, plan.owner_id,
+                                   {"given_name": "Maja", "family_name": "Eiersen", "birth_date": "2001-04-02",
+                                    "email": "maja@example.com", "phone": ""})
+    assert overview_page.open_overview(plan.coordinator_id, plan.plan_id, "nb").overview.header.owner_name \
+        == "Maja Eiersen"
+    assert _seq(other.plan_id) == other_before  # she is on no page of the other plan
+
+
+def test_a_coordinator_replaced_is_refused_at_once_not_shown_what_was_kept(plans):
+    plan, other = plans
+    overview_page.open_overview(plan.coordinator_id, plan.plan_id, "nb")
+    overview_page.open_overview(plan.coordinator_id, plan.plan_id, "nb")  # kept, and used
+    unit_plans.change_coordinator(plan.admin_id, plan.plan_id, other.coordinator_id)
+    with pytest.raises(AccessDenied):
+        overview_page.open_overview(plan.coordinator_id, plan.plan_id, "nb")
+    assert overview_page.open_overview(other.coordinator_id, plan.plan_id, "nb").overview.header.plan_id \
+        == plan.plan_id
+
+
+def test_a_guardianship_ending_by_the_clock_alone_is_refused_from_its_end(service_engine, monkeypatch):
+    today = oslo_today(utcnow())
+    plan = make_plan(guardian_until=today)
+    overview_page.open_overview(plan.guardian_id, plan.plan_id, "nb")
+    overview_page.open_overview(plan.guardian_id, plan.plan_id, "nb")  # kept
+    end = oslo_datetime(today + timedelta(days=1), 0)  # the day after her last day, at midnight in Oslo
+    monkeypatch.setattr(overview_page, "utcnow", lambda: end + timedelta(seconds=1))
+    with pytest.raises(AccessDenied):
+        overview_page.open_overview(plan.guardian_id, plan.plan_id, "nb")
+
+
+def test_a_page_kept_is_not_used_after_midnight_in_oslo(plans, monkeypatch):
+    plan, _ = plans
+    page = overview_page.open_overview(plan.coordinator_id, plan.plan_id, "nb")
+    with counted() as statements:
+        overview_page.open_overview(plan.coordinator_id, plan.plan_id, "nb")
+    kept_queries = len(statements)
+    tomorrow = oslo_datetime(oslo_today(utcnow()) + timedelta(days=1), 0, 1)
+    monkeypatch.setattr(overview_page, "utcnow", lambda: tomorrow)
+    with counted() as statements:
+        later = overview_page.open_overview(plan.coordinator_id, plan.plan_id, "nb")
+    assert len(statements) > kept_queries  # read again, not the kept page
+    assert later.overview.header.plan_id == page.overview.header.plan_id
+
+
+def test_what_a_transaction_reads_after_its_own_write_is_its_own_and_never_kept(plans):
+    plan, _ = plans
+    with db.transaction() as session:
+        baseline = plan_access.load_context(session, plan.owner_id, plan.plan_id, utcnow()).facts
+    try:
+        with db.transaction() as session:
+            session.add(AccessGrant(plan_id=plan.plan_id, grantee_person_id=plan.next_of_kin_id,
+                                    granted_by_person_id=plan.owner_id, valid_from=utcnow(),
+                                    valid_until=utcnow() + timedelta(days=30)))
+            session.flush()
+            inside = plan_access.load_context(session, plan.owner_id, plan.plan_id, utcnow()).facts
+            assert len(inside.grants) == len(baseline.grants) + 1  # its own row, not the kept facts
+            raise RuntimeError("roll back")
+    except RuntimeError:
+        pass
+    # The rolled-back transaction had moved the number too; a write of one flush now moves it to
+    # the same value. Had its read been kept, the next read would show the grant that never was.
+    with db.transaction() as session:
+        session.get(Plan, plan.plan_id).closed_reason = "bare en endring"
+    with db.transaction() as session:
+        assert plan_access.load_context(session, plan.owner_id, plan.plan_id, utcnow()).facts == baseline
+
+
+def test_the_policy_facts_are_read_once_per_number(plans):
+    plan, _ = plans
+
+    def facts_queries() -> int:
+        with counted() as statements, db.transaction() as session:
+            plan_access.load_context(session, plan.owner_id, plan.plan_id, utcnow())
+        return len(statements)
+
+    first, second = facts_queries(), facts_queries()
+    assert second < first and second <= 2  # the plan row (with its number) and the reader's account
+    with db.transaction() as session:
+        session.get(Person, plan.next_of_kin_id)  # nothing written: still kept
+    assert facts_queries() == second
