@@ -183,3 +183,22 @@ def test_the_policy_facts_are_read_once_per_number(plans):
     with db.transaction() as session:
         session.get(Person, plan.next_of_kin_id)  # nothing written: still kept
     assert facts_queries() == second
+
+
+def test_a_page_kept_is_read_again_when_a_grant_enters_its_last_two_weeks(plans, monkeypatch):
+    plan, _ = plans
+    now = utcnow()
+    with db.transaction() as session:  # in its last two weeks ten seconds from now
+        session.add(AccessGrant(plan_id=plan.plan_id, grantee_person_id=plan.next_of_kin_id,
+                                granted_by_person_id=plan.owner_id, valid_from=now - timedelta(days=1),
+                                valid_until=now + timedelta(days=14, seconds=10)))
+    monkeypatch.setattr(overview_page, "utcnow", lambda: now)
+    overview_page.open_overview(plan.owner_id, plan.plan_id, "nb")
+    with counted() as statements:
+        overview_page.open_overview(plan.owner_id, plan.plan_id, "nb")
+    kept_queries = len(statements)
+    # Eleven seconds on (well within MAX_AGE), "Tilgang som snart slutter" may list it: read again.
+    monkeypatch.setattr(overview_page, "utcnow", lambda: now + timedelta(seconds=11))
+    with counted() as statements:
+        overview_page.open_overview(plan.owner_id, plan.plan_id, "nb")
+    assert len(statements) > kept_queries

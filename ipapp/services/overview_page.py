@@ -9,7 +9,7 @@ from ipapp import policy
 from ipapp.db import transaction
 from ipapp.models import utcnow
 from ipapp.services.consents import renewal_needed_in
-from ipapp.services.grant_endings import EndingSoon, ending_soon_in
+from ipapp.services.grant_endings import REMIND_BEFORE, EndingSoon, ending_soon_in
 from ipapp.services import read_cache
 from ipapp.services.plan_access import load_context
 from ipapp.i18n.dates import oslo_today
@@ -43,14 +43,15 @@ def open_overview(person_id: int | None, plan_id: object, locale: str,
         ctx = load_context(session, person_id, plan_id, utcnow())
         sharing = ctx.decide(policy.Action.MANAGE_SHARING, None).allowed
         keeper = bool(policy.acting_relations(ctx.actor, ctx.facts, ctx.now) & set(KEEPERS))
-        overview, missing, people, consent = read_cache.page(
-            session, ctx, "overview", (locale,), lambda: _content(session, ctx, locale, keeper))
+        # A grant "ends soon" from REMIND_BEFORE before its end: a moment of this page's own.
+        entering = tuple(g.valid_until - REMIND_BEFORE for g in ctx.facts.grants)
+        overview, missing, people, consent, ending, renewal = read_cache.page(
+            session, ctx, "overview", (locale,), lambda: _content(session, ctx, locale, keeper, sharing), entering)
         fingerprint, next_change_at = watch_in(ctx)
         return OverviewPage(
             overview=overview,
-            # Ending soon and renewal turn on at moments of their own (days before an end): read now.
-            ending_soon=ending_soon_in(session, ctx, locale) if sharing else [],
-            renewal_needed=sharing and renewal_needed_in(session, ctx),
+            ending_soon=ending,
+            renewal_needed=renewal,
             fingerprint=fingerprint,
             next_change_at=next_change_at,
             changes=changes_since(session, ctx, visit(session, ctx, session_id), locale),
@@ -60,10 +61,12 @@ def open_overview(person_id: int | None, plan_id: object, locale: str,
         )
 
 
-def _content(session, ctx, locale: str, keeper: bool) -> tuple:
-    """What the overview shows that is the same for this reader until the plan changes."""
+def _content(session, ctx, locale: str, keeper: bool, sharing: bool) -> tuple:
+    """What the overview shows that is the same for this reader until the plan changes (or the
+    clock passes one of its moments: read_cache.clock_limit)."""
     overview = overview_in(session, ctx, locale)
     missing = missing_for(session, [ctx.plan], {ctx.plan.id: ctx.facts.coordinator_person_id},
                           oslo_today(ctx.now), locale, ctx.now)[ctx.plan.id] if keeper else []
     people = participants(session, ctx, locale) if Section.CONTACTS in ctx.readable else []
-    return overview, missing, people, consent_state(session, ctx, locale) if keeper else ""
+    return (overview, missing, people, consent_state(session, ctx, locale) if keeper else "",
+            ending_soon_in(session, ctx, locale) if sharing else [], sharing and renewal_needed_in(session, ctx))

@@ -272,11 +272,12 @@ def _next_meeting_moment(session: Session, plan_id: int, now: datetime) -> datet
     return min(moments) if moments else None
 
 
-def clock_limit(session: Session, ctx) -> datetime:
-    """The first instant after which a page of this plan may read differently with no write."""
+def clock_limit(session: Session, ctx, also: tuple = ()) -> datetime:
+    """The first instant after which a page of this plan may read differently with no write
+    (`also`: moments of the page's own, such as a grant entering "ends soon")."""
     now = ctx.now
     tomorrow = oslo_today(now) + timedelta(days=1)
-    moments = [now + MAX_AGE, oslo_datetime(tomorrow, 0)]
+    moments = [now + MAX_AGE, oslo_datetime(tomorrow, 0), *(m for m in also if m > now)]
     for moment in (policy.next_change_at(ctx.facts, now), _next_meeting_moment(session, ctx.plan.id, now)):
         if moment is not None:
             moments.append(moment)
@@ -291,9 +292,9 @@ def decisions_of(ctx) -> tuple:
             ctx.decide(policy.Action.MANAGE_SHARING, None).allowed)
 
 
-def page(session: Session, ctx, name: str, key: tuple, compute: Callable[[], object]):
+def page(session: Session, ctx, name: str, key: tuple, compute: Callable[[], object], also: tuple = ()):
     """`compute()` for this reader, or what it gave at this plan's number, its audit rows written
-    again now. An AccessDenied from `compute` is never kept."""
+    again now. An AccessDenied from `compute` is never kept. `also`: see clock_limit."""
     from ipapp.services.plan_access import require
 
     if not _may_share(session):
@@ -306,5 +307,5 @@ def page(session: Session, ctx, name: str, key: tuple, compute: Callable[[], obj
         return entry.value
     with _recorded() as audits:
         value = compute()
-    _put(full_key, _Entry(ctx.plan.change_seq, clock_limit(session, ctx), value, tuple(audits)))
+    _put(full_key, _Entry(ctx.plan.change_seq, clock_limit(session, ctx, also), value, tuple(audits)))
     return value

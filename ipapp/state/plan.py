@@ -244,15 +244,10 @@ class PlanState(SessionState):
             self._denied(denied)
             return self._finish("load_overview")
         overview = page.overview
-        self.header = overview.header
-        self.goals = overview.goals
-        self.next_meeting = overview.next_meeting
-        self.threads_awaiting_reply = overview.threads_awaiting_reply
-        self.access = overview.access
-        self.ending_soon = page.ending_soon
-        self.renewal_needed = page.renewal_needed
-        self.changes, self.missing = page.changes, page.missing
-        self.participants, self.consent = page.participants, page.consent
+        self._show(header=overview.header, goals=overview.goals, next_meeting=overview.next_meeting,
+                   threads_awaiting_reply=overview.threads_awaiting_reply, access=overview.access,
+                   ending_soon=page.ending_soon, renewal_needed=page.renewal_needed, changes=page.changes,
+                   missing=page.missing, participants=page.participants, consent=page.consent)
         self._remember_versions(goals=overview.goals)
         self.loaded = True
         return self._finish("load_overview", (page.fingerprint, page.next_change_at))
@@ -275,7 +270,6 @@ class PlanState(SessionState):
     @rx.event
     @endpoint("signed_in")
     def load_goal(self):
-        self.goal = None
         goal_id = _parse_id(self.router._page.params.get("goal_id"))
         return self._load_section("goal", goal_page.goal_page_in, goal_id)
 
@@ -334,10 +328,12 @@ class PlanState(SessionState):
                 page = plan_reading.open_section(self._person_id, self._plan_id, self.lang, read_in, *args)
         except AccessDenied as denied:  # the viewer may open nothing of this plan
             self.header = None
+            if name == "goal":
+                self.goal = None
             self._denied(denied)
             self.loaded = True
             return self._finish(f"load_{name}")
-        self.header = page.header
+        self._show(header=page.header)
         if page.denied is not None:
             self._denied(page.denied)
         if name == "meetings":
@@ -349,9 +345,9 @@ class PlanState(SessionState):
             self.meeting_goal_choices = [[f"goal_{g}", title] for g, title in self.goal_choices]
             self.contact_choices = content.contact_choices if content else []
         elif name == "goal":
-            self.goal = page.content.goal if page.content else None
-            self.contact_choices = page.content.contact_choices if page.content else []
-            self.goal_choices = page.content.goal_choices if page.content else []
+            self._show(goal=page.content.goal if page.content else None,
+                       contact_choices=page.content.contact_choices if page.content else [],
+                       goal_choices=page.content.goal_choices if page.content else [])
         elif name in ("about", "history"):
             setattr(self, name, page.content)
         else:
@@ -363,6 +359,13 @@ class PlanState(SessionState):
                                 about=self.about if name == "about" else None)
         self.loaded = True
         return self._finish(f"load_{name}", page.watch)
+
+    def _show(self, **values) -> None:
+        """Set what the page shows. A value equal to what the tab already has is not set again, so
+        it is not sent again: opening the overview anew sends only what changed."""
+        for name, value in values.items():
+            if getattr(self, name) != value:
+                setattr(self, name, value)
 
     def _remember_versions(self, goals=(), contacts=(), notes=(), about=None, meetings=()) -> None:
         """What each edit form starts from; a reload for someone else's change keeps the old."""
@@ -387,7 +390,7 @@ class PlanState(SessionState):
         page's read already had it), and watch this tab."""
         self._loader = loader
         self._live_reload = False
-        self.menu = menu.routes_for(self.header, self._is_unit_admin)
+        self._show(menu=menu.routes_for(self.header, self._is_unit_admin))
         self._fingerprint, self._next_change_at = watch or plan_reading.access_watch(self._person_id, self._plan_id)
         events = [self._set_html_lang()]
         if not tabs.watching(self.router.session.client_token):
