@@ -10,7 +10,7 @@ from datetime import timedelta
 
 import pytest
 from living_plan import make_plan
-from shared_steps import counted
+from shared_steps import counted, services_on
 from sqlmodel import func, select
 
 from ipapp import db
@@ -202,3 +202,23 @@ def test_a_page_kept_is_read_again_when_a_grant_enters_its_last_two_weeks(plans,
     with counted() as statements:
         overview_page.open_overview(plan.owner_id, plan.plan_id, "nb")
     assert len(statements) > kept_queries
+
+
+def test_on_postgresql_too_a_write_moves_the_number_and_a_replaced_coordinator_is_refused(fresh_postgres_url,
+                                                                                          monkeypatch):
+    monkeypatch.setenv("IPAPP_ENV", "development")
+    monkeypatch.setenv("IPAPP_ORIGIN", "http://localhost:3000")
+    monkeypatch.delenv("IPAPP_DEMO", raising=False)
+    with services_on(fresh_postgres_url):
+        plan, other = make_plan(), make_plan("2")
+        _, read = _open(plan.coordinator_id, plan.plan_id)
+        _, kept = _open(plan.coordinator_id, plan.plan_id)
+        assert kept < read
+        before = _seq(plan.plan_id)
+        goal_editing.add_goal(plan.coordinator_id, plan.plan_id, {"title": "Kjøre bil selv"})
+        assert _seq(plan.plan_id) == before + 1  # once per transaction, at its commit
+        assert [g.title for g in overview_page.open_overview(plan.coordinator_id, plan.plan_id, "nb").overview.goals] \
+            == ["Kjøre bil selv"]
+        unit_plans.change_coordinator(plan.admin_id, plan.plan_id, other.coordinator_id)
+        with pytest.raises(AccessDenied):
+            overview_page.open_overview(plan.coordinator_id, plan.plan_id, "nb")

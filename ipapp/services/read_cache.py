@@ -119,6 +119,8 @@ def _note_rows(session: Session, _flush_context, _instances) -> None:
                 wanted["parents"].setdefault(parent, set()).add(parent_id)
         elif (plan_id := getattr(row, "plan_id", None)) is not None:
             wanted["plans"].add(plan_id)
+    if any(wanted.values()):
+        session.info[_WROTE] = True
 
 
 def _plans_of_people(people: set[int]):
@@ -149,7 +151,6 @@ def _bump(session: Session) -> None:
     if wanted["people"]:
         conditions.append(_plans_of_people(wanted["people"]))
     if conditions:
-        session.info[_WROTE] = True
         # Core, not the ORM: no flush of its own, and the Plan objects in this session keep their
         # attributes (the number is read from the next transaction's plan row).
         session.connection().execute(update(Plan).where(or_(*conditions))
@@ -157,19 +158,18 @@ def _bump(session: Session) -> None:
                                      .execution_options(synchronize_session=False))
 
 
-@sa_event.listens_for(Session, "after_flush")
-def _bump_after_flush(session: Session, _flush_context) -> None:
-    _bump(session)
-
-
 @sa_event.listens_for(Session, "before_commit")
-def _bump_for_published(session: Session) -> None:
-    """Writes that bypass the flush (bulk UPDATEs) publish the plan's topic themselves: so does
+def _bump_at_commit(session: Session) -> None:
+    """Last thing before the commit, so that on PostgreSQL the plan rows are locked after every
+    audit chain's lock the transaction took (never the other order: no deadlock with an edit).
+    Writes that bypass the flush (bulk UPDATEs) publish the plan's topic themselves: so does
     this number rise."""
+    if session.new or session.dirty or session.deleted:
+        session.flush()
     plans = {int(topic.split(":", 1)[1]) for topic in pending_topics(session) if topic.startswith("plan:")}
     if plans:
         _wanted(session)["plans"].update(plans)
-        _bump(session)
+    _bump(session)
 
 
 @sa_event.listens_for(Session, "after_commit")
