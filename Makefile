@@ -4,8 +4,9 @@
 #   make run PORT=8080    the same on another port (a build is valid for one port: rebuilds once)
 #   make test             install with test extras, chromium + postgresql + redis-server (apt-get), run all tests
 #   make a11y             Lighthouse's accessibility score of every page for every role (prints)
-#   make bench            first-load numbers in a throttled phone-sized Chromium, then server CPU per
-#                         event and of idle open tabs (prints, no limits)
+#   make bench            first load (Lighthouse 13 beside a blank Reflex app and a static page), server
+#                         CPU per event, loops, 500 sessions, memory, a big plan, 1 vs 2 workers,
+#                         reminders/s (prints and writes bench/*.txt; about 15 minutes; no limits)
 #
 # Needs only Python 3.11, git and make; the rest comes from PyPI/npm (and Debian for the tests).
 
@@ -57,6 +58,12 @@ a11y:
 
 bench:
 	@scripts/setup_venv.sh test
+	@# Debian's chromium (Lighthouse), postgresql and redis-server (1 vs 2 workers), as for the tests
+	@scripts/ensure_system_packages.sh
+	@# Lighthouse 13, the blank Reflex app and a static overview beside ipapp: bench/first-load.txt
 	@python scripts/bench_first_load.py
-	@python scripts/bench_events.py
+	@# Events, loops, 500 sessions, memory, big plan, 1 vs 2 workers (initdb off PATH on Debian): bench/events.txt
+	@pg_bin="$$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1)"; \
+	if [[ -n "$$pg_bin" ]]; then export PATH="$$PATH:$$pg_bin"; fi; \
+	python scripts/bench_events.py
 	@python scripts/bench_reminders.py

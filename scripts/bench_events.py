@@ -1,18 +1,27 @@
-"""Server CPU per event and the cost of idle open tabs: prints numbers, judges nothing.
+"""Server CPU per event, closed and open loops, idle tabs and memory per session: prints numbers,
+judges nothing.
 
-Serves the production build with the demo data (as bench_first_load.py does) and speaks the
-compiled frontend's socket.io protocol (tests/raw_socket.py's names). The server's CPU is read
-from /proc for its whole process group, so workers count too.
+Serves the production build with the demo data and a big plan made through the services
+(bench_big_plan.py), and speaks the compiled frontend's socket.io protocol (bench_common.Tab). The
+server's CPU and RSS are read from /proc for its whole process group, so workers count too.
 
-  * CPU per event: one signed-in tab sends N events one after another, each waited for until
-    its frames stop (50 ms quiet), for: opening the overview, opening a goal, a trivial event;
-  * idle: K signed-in tabs open on the overview, doing nothing, for 10 s;
-  * closed loop: 1, 20 and 100 tabs each opening the overview (and a goal) again as soon as the
-    last answer has come, for a few seconds: events/s and p50/p95 of the time to the last frame;
+  * CPU per event: one signed-in tab sends N events one after another, each sent once the last
+    one's answer (its number of frames, learnt first) has come, for: opening the overview,
+    opening a goal, a trivial event (ipapp's cheapest handler);
+  * the big plan (50 goals, 200 services, 100 meetings) beside the demo plan: CPU per event,
+    round trip and the websocket bytes of its first load;
+  * closed loop: 1, 20 and 100 tabs each sending the same event again as soon as the last answer
+    has come, for a few seconds: events/s and p50/p95 of the time to its answer's last frame;
+  * sessions (bench_load.py, on a fresh server): RSS per session at 50/200/500 signed-in tabs,
+    idle CPU of 200 tabs, and 500 sessions each opening the overview every 5 s (open loop);
   * workers: the same closed loop with 20 tabs on PostgreSQL + Redis (throwaway servers, as the
     tests start them), one worker and then two (granian).
 
-Usage: python scripts/bench_events.py [--events 100] [--tabs 100] [--no-workers]  (make bench)
+Usage: python scripts/bench_events.py [--events 100] [--loop-seconds 8] [--clients 1,20,100]
+       [--sessions 50,200,500] [--idle-tabs 200] [--open-loop-seconds 30] [--artifacts DIR]
+       [--no-big-plan] [--no-loops] [--no-sessions] [--no-workers]
+  (a quick check: --events 10 --loop-seconds 2 --clients 1,5 --sessions 5,10 --idle-tabs 10
+   --open-loop-seconds 6)
 Prints one table and writes it to bench/events.txt (committed: the numbers of the last run).
 """
 
@@ -20,144 +29,63 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import os
-import secrets
 import sys
 import tempfile
 import time
 from pathlib import Path
 
-import httpx
-import socketio
-
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
+import bench_big_plan  # noqa: E402
+import bench_load  # noqa: E402
 import devserver  # noqa: E402
-from raw_socket import NAMESPACE, PLAN_STATE, SESSION_STATE, event, hydrate  # noqa: E402
+from bench_common import OVERVIEW, TRIVIAL, Tab, add_artifacts_option, artifacts_dir, close_tabs, demo_env, \
+    cost_per_event, goal_event, header, open_tabs, percentile, serve, sign_in, timed, write_results  # noqa: E402
 
-WEB_DIR = devserver.ROOT / "test-artifacts" / "web"
-RESULTS = devserver.ROOT / "bench" / "events.txt"
 LOOP_SECONDS = 8
-TICKS = os.sysconf("SC_CLK_TCK")
-QUIET = 0.05
-
-
-def group_cpu_seconds(pgid: int) -> float:
-    total = 0
-    for entry in Path("/proc").iterdir():
-        if not entry.name.isdigit():
-            continue
-        try:
-            fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
-        except OSError:
-            continue
-        if int(fields[2]) == pgid:  # field 5 of stat: the process group
-            total += int(fields[11]) + int(fields[12])  # utime + stime
-    return total / TICKS
-
-
-class Tab:
-    def __init__(self, url: str, cookie: str):
-        self.url, self.cookie = url, cookie
-        self.client = socketio.AsyncClient(reconnection=False)
-        self.last_frame = time.monotonic()
-        self.client.on("event", self._frame, namespace=NAMESPACE)
-
-    async def _frame(self, _data):
-        self.last_frame = time.monotonic()
-
-    async def open(self, path: str) -> None:
-        await self.client.connect(f"{self.url}?token={secrets.token_hex(16)}", transports=["websocket"],
-                                  headers={"Origin": self.url, "Cookie": self.cookie}, namespaces=[NAMESPACE],
-                                  socketio_path="_event", auth={"event": hydrate(path)}, wait_timeout=20)
-        await self.settle()
-
-    async def settle(self) -> None:
-        while time.monotonic() - self.last_frame < QUIET:
-            await asyncio.sleep(QUIET / 5)
-
-    async def send(self, item: dict) -> float:
-        """Send one event and wait until its frames stop; returns the seconds to its last frame."""
-        sent = self.last_frame = time.monotonic()
-        await self.client.emit("event", item, namespace=NAMESPACE)
-        deadline = sent + 60
-        while self.last_frame == sent and time.monotonic() < deadline:  # its first answer
-            await asyncio.sleep(QUIET / 10)
-        await self.settle()
-        return self.last_frame - sent
-
-
-OVERVIEW = event(f"{PLAN_STATE}.load_overview", {}, "/")
-GOAL = event(f"{PLAN_STATE}.load_goal", {}, "/mal/1")
+CLIENTS = (1, 20, 100)
+GOAL = goal_event(1)
+DEMO_OWNER = 1  # the demo plan's owner (person 1 of the demo loader)
+KINDS = (("open the overview", OVERVIEW), ("open a goal", GOAL), ("trivial (not-found on-load)", TRIVIAL))
 
 
 async def closed_loop(url: str, cookie: str, clients: int, item: dict, seconds: float = LOOP_SECONDS):
-    """`clients` tabs each sending `item` again as soon as the last answer came. Returns
-    (events per second, p50 ms, p95 ms) of the time from sending to the last frame."""
-    tabs = [Tab(url, cookie) for _ in range(clients)]
-    await asyncio.gather(*(tab.open("/") for tab in tabs))
-    latencies: list[float] = []
-    stop = time.monotonic() + seconds
+    """`clients` tabs each sending `item` again as soon as the last answer came (its known number
+    of frames). Returns (events per second, p50 ms, p95 ms) of the time from sending to the last
+    frame of its answer."""
+    tabs = await open_tabs(url, [cookie] * clients, at_once=min(clients, 20))
+    try:
+        frames = await tabs[0].answer_frames(item)
+        latencies: list[float] = []
+        lost = [0]
+        stop = time.monotonic() + seconds
 
-    async def loop(tab: Tab) -> None:
-        while time.monotonic() < stop:
-            latencies.append(await tab.send(item))
+        async def loop(tab: Tab) -> None:
+            while time.monotonic() < stop:
+                try:
+                    latencies.append(await tab.send(item, frames, timeout=30))
+                except asyncio.TimeoutError:
+                    lost[0] += 1
 
-    started = time.monotonic()
-    await asyncio.gather(*(loop(tab) for tab in tabs))
-    wall = time.monotonic() - started
-    await asyncio.gather(*(tab.client.disconnect() for tab in tabs))
-    ordered = sorted(latencies)
-    pick = lambda q: ordered[min(len(ordered) - 1, int(q * len(ordered)))] * 1000  # noqa: E731
-    return len(ordered) / wall, pick(0.50), pick(0.95)
+        started = time.monotonic()
+        await asyncio.gather(*(loop(tab) for tab in tabs))
+        wall = time.monotonic() - started
+    finally:
+        await close_tabs(tabs)
+    if lost[0]:
+        devserver.log(f"closed loop: {lost[0]} answers did not come within 30 s (not counted)")
+    ms = [value * 1000 for value in latencies]
+    return len(ms) / wall, percentile(ms, 0.50), percentile(ms, 0.95)
 
 
 async def per_event(url: str, cookie: str, pgid: int, count: int) -> list[tuple[str, float, float]]:
     tab = Tab(url, cookie)
     await tab.open("/")
-    kinds = [("open the overview", OVERVIEW),
-             ("open a goal", GOAL),
-             ("trivial (set language)", event(f"{SESSION_STATE}.set_language", {"code": "nb"}, "/"))]
-    rows = []
-    for label, item in kinds:
-        for _ in range(5):
-            await tab.send(item)  # warm up
-        cpu, wall = group_cpu_seconds(pgid), time.monotonic()
-        for _ in range(count):
-            await tab.send(item)
-        cpu, wall = group_cpu_seconds(pgid) - cpu, time.monotonic() - wall
-        rows.append((label, cpu / count * 1000, (wall / count - QUIET) * 1000))
-    await tab.client.disconnect()
+    rows = [(label, *await cost_per_event(tab, pgid, item, count, warm=5)) for label, item in KINDS]
+    await tab.close()
     return rows
 
 
-async def idle(url: str, cookie: str, pgid: int, tabs: int) -> float:
-    opened = []
-    for _ in range(tabs):
-        tab = Tab(url, cookie)
-        await tab.open("/")
-        opened.append(tab)
-    await asyncio.sleep(3)
-    cpu, wall = group_cpu_seconds(pgid), time.monotonic()
-    await asyncio.sleep(10)
-    cores = (group_cpu_seconds(pgid) - cpu) / (time.monotonic() - wall)
-    for tab in opened:
-        await tab.client.disconnect()
-    return cores
-
-
-def _serve(env: dict, log_name: str) -> tuple[devserver.Server, str, str]:
-    """Prepare the database, serve it, sign the demo owner in; returns (server, url, cookie)."""
-    devserver.prepare_database(env)
-    port = int(env["IPAPP_ORIGIN"].rsplit(":", 1)[1])
-    devserver.ensure_build(port, WEB_DIR, WEB_DIR.parent / "build.log", extra_env=env)
-    server = devserver.Server(port, WEB_DIR, WEB_DIR.parent / log_name, env)
-    url = server.start(timeout=120)
-    signed_in = httpx.post(f"{url}/auth/demo/1", headers={"Origin": url})
-    return server, url, f"ipapp_session={signed_in.cookies['ipapp_session']}"
-
-
-def _workers(tmp: str) -> list[tuple[int, float, float, float]]:
+def _workers(web_dir: Path, seconds: float) -> list[tuple[int, float, float, float]]:
     """20 closed-loop tabs on the overview, on PostgreSQL + Redis, with 1 and then 2 workers."""
     from postgres_server import PostgresServer
     from redis_server import RedisServer
@@ -168,59 +96,104 @@ def _workers(tmp: str) -> list[tuple[int, float, float, float]]:
     try:
         database = postgres.create_database("ipapp_bench")
         for workers in (1, 2):
-            port = devserver.pick_port(WEB_DIR)
-            env = {"DATABASE_URL": database, "IPAPP_ENV": "development", "IPAPP_DEMO": "1",
-                   "IPAPP_ORIGIN": f"http://localhost:{port}", "REFLEX_REDIS_URL": redis.url,
-                   "IPAPP_REDIS_URL": redis.url, "GRANIAN_WORKERS": str(workers)}
-            server, url, cookie = _serve(env, f"bench-workers-{workers}.log")
+            env = demo_env(database, devserver.pick_port(web_dir), REFLEX_REDIS_URL=redis.url,
+                           IPAPP_REDIS_URL=redis.url, GRANIAN_WORKERS=str(workers))
+            served = serve(web_dir, env, web_dir.parent / f"bench-workers-{workers}.log", prepared=workers > 1)
             try:
-                rows.append((workers, *asyncio.run(closed_loop(url, cookie, 20, OVERVIEW))))
+                cookie = sign_in(served.url, DEMO_OWNER)
+                rows.append((workers, *asyncio.run(closed_loop(served.url, cookie, 20, OVERVIEW, seconds))))
             finally:
-                server.stop()
+                served.server.stop()
     finally:
         redis.stop()
         postgres.stop()
     return rows
 
 
+def _table(args, rows, big, demo, loops, sessions, workers, skipped) -> list[str]:
+    lines = header(f"ipapp events - production build, SQLite, one worker, the owner signed in; {args.events}"
+                   " events each")
+    lines += ["", f"  {'event (demo plan)':<28} {'server CPU/event':>17} {'round trip p50':>15}"
+                  "   budget <= 3 ms CPU (overview, goal)"]
+    lines += [f"  {label:<28} {cpu_ms:>14.2f} ms {wall_ms:>12.1f} ms" for label, cpu_ms, wall_ms in rows]
+    if big is not None:
+        lines += ["", *bench_big_plan.lines(big, demo)]
+    lines += ["", f"  closed loop ({args.loop_seconds:g} s each)    {'clients':>7} {'events/s':>9} {'p50':>9} {'p95':>9}"
+                  "   budget p95 <= 20 ms at 20 clients"]
+    lines += [f"  {label:<28} {clients:>7} {rate:>9.1f} {p50:>6.1f} ms {p95:>6.1f} ms"
+              for label, clients, rate, p50, p95 in loops]
+    if sessions is not None:
+        lines += ["", *bench_load.lines(sessions)]
+    if workers:
+        lines += ["", f"  PostgreSQL + Redis, 20 closed-loop tabs on the overview ({args.loop_seconds:g} s)"
+                      "   budget 2 workers >= 1.7x the events/s of 1",
+                  f"  {'workers':>7} {'events/s':>9} {'p50':>9} {'p95':>9}"]
+        lines += [f"  {n:>7} {rate:>9.1f} {p50:>6.1f} ms {p95:>6.1f} ms" for n, rate, p50, p95 in workers]
+        if len(workers) == 2 and workers[0][1]:
+            lines.append(f"  2 workers / 1 worker: {workers[1][1] / workers[0][1]:.2f}x")
+    lines += [""] + [f"  not measured: {why}" for why in skipped] if skipped else []
+    return lines
+
+
+def _ints(text: str) -> tuple[int, ...]:
+    return tuple(int(part) for part in text.split(",") if part.strip())
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--events", type=int, default=100)
-    parser.add_argument("--tabs", type=int, default=100)
+    parser.add_argument("--events", type=int, default=100, help="events per CPU/event row (default 100)")
+    parser.add_argument("--loop-seconds", type=float, default=LOOP_SECONDS, help="each closed loop (default 8)")
+    parser.add_argument("--clients", type=_ints, default=CLIENTS, help="closed-loop clients (default 1,20,100)")
+    parser.add_argument("--sessions", type=_ints, default=bench_load.STEPS,
+                        help="RSS steps, the last also the open loop (default 50,200,500)")
+    parser.add_argument("--idle-tabs", type=int, default=bench_load.IDLE_AT, help="idle CPU at (default 200)")
+    parser.add_argument("--open-loop-seconds", type=float, default=bench_load.OPEN_LOOP_SECONDS)
+    parser.add_argument("--no-big-plan", action="store_true", help="skip the 50-goal plan")
+    parser.add_argument("--no-loops", action="store_true", help="skip the closed loops")
     parser.add_argument("--no-workers", action="store_true", help="skip PostgreSQL + Redis, 1 vs 2 workers")
+    parser.add_argument("--no-sessions", action="store_true", help="skip RSS per session, idle tabs, open loop")
+    add_artifacts_option(parser)
     args = parser.parse_args(argv)
-    loops = []
+    web_dir = artifacts_dir(args.artifacts) / "web"
+    loops, sessions, big, demo, skipped = [], None, None, None, []
     with tempfile.TemporaryDirectory(prefix="ipapp-bench-events-") as tmp:
-        port = devserver.pick_port(WEB_DIR)
-        env = {"DATABASE_URL": f"sqlite:///{Path(tmp) / 'ipapp.sqlite3'}", "IPAPP_ENV": "development",
-               "IPAPP_DEMO": "1", "IPAPP_ORIGIN": f"http://localhost:{port}"}
-        server, url, cookie = _serve(env, "bench-events-server.log")
+        env = demo_env(f"sqlite:///{Path(tmp) / 'ipapp.sqlite3'}", devserver.pick_port(web_dir))
+        devserver.prepare_database(env)
+        big_plan = None if args.no_big_plan else bench_big_plan.make_big_plan(env)
+        served = serve(web_dir, env, web_dir.parent / "bench-events-server.log", prepared=True)
         try:
-            pgid = os.getpgid(server.process.pid)
-            rows = asyncio.run(per_event(url, cookie, pgid, args.events))
-            idle_cores = asyncio.run(idle(url, cookie, pgid, args.tabs))
-            for label, item in (("open the overview", OVERVIEW), ("open a goal", GOAL)):
-                for clients in (1, 20, 100):
-                    loops.append((label, clients, *asyncio.run(closed_loop(url, cookie, clients, item))))
+            url, pgid = served.url, served.pgid
+            cookie = sign_in(url, DEMO_OWNER)
+            rows = timed("CPU per event", lambda: asyncio.run(per_event(url, cookie, pgid, args.events)))
+            if big_plan is not None:
+                count = max(10, args.events // 2)
+                demo = bench_big_plan.measure(url, pgid, DEMO_OWNER, 1, count)
+                big = timed("big plan", lambda: bench_big_plan.measure(url, pgid, big_plan.owner_id,
+                                                                       big_plan.goal_id, count))
+            for label, item in () if args.no_loops else KINDS:
+                for clients in args.clients:
+                    loops.append((label, clients, *timed(f"closed loop, {label}, {clients} clients", lambda: asyncio.run(
+                        closed_loop(url, cookie, clients, item, args.loop_seconds)))))
         finally:
-            server.stop()
-        workers = [] if args.no_workers else _workers(tmp)
-    lines = [f"ipapp events - SQLite, one worker, demo plan, the owner signed in; {args.events} events each"
-             f" ({time.strftime('%Y-%m-%d')}, {os.cpu_count()} cores):", "",
-             f"  {'event':<26} {'server CPU/event':>17} {'round trip':>11}"]
-    lines += [f"  {label:<26} {cpu_ms:>14.2f} ms {wall_ms:>8.1f} ms" for label, cpu_ms, wall_ms in rows]
-    lines += ["", f"  {args.tabs} signed-in idle tabs on the overview: {idle_cores:.4f} core", "",
-              f"  closed loop ({LOOP_SECONDS} s)        {'clients':>7} {'events/s':>9} {'p50':>9} {'p95':>9}"]
-    lines += [f"  {label:<26} {clients:>7} {rate:>9.1f} {p50:>6.0f} ms {p95:>6.0f} ms"
-              for label, clients, rate, p50, p95 in loops]
-    if workers:
-        lines += ["", f"  PostgreSQL + Redis, 20 tabs on the overview ({LOOP_SECONDS} s)",
-                  f"  {'workers':>7} {'events/s':>9} {'p50':>9} {'p95':>9}"]
-        lines += [f"  {n:>7} {rate:>9.1f} {p50:>6.0f} ms {p95:>6.0f} ms" for n, rate, p50, p95 in workers]
-    text = "\n".join(lines)
-    print("\n" + text)
-    RESULTS.parent.mkdir(exist_ok=True)
-    RESULTS.write_text(text + "\n")
+            served.server.stop()
+        if not args.no_sessions:  # a fresh server: its memory holds no earlier tab's state
+            served = serve(web_dir, env, web_dir.parent / "bench-sessions-server.log", prepared=True)
+            try:
+                sessions = timed("sessions", lambda: asyncio.run(bench_load.run_sessions(
+                    served.url, served.pgid, args.sessions, args.idle_tabs, args.open_loop_seconds)))
+            finally:
+                served.server.stop()
+    workers = []
+    if not args.no_workers:
+        from postgres_server import PostgresUnavailable
+        from redis_server import RedisUnavailable
+
+        try:
+            workers = timed("1 vs 2 workers", lambda: _workers(web_dir, args.loop_seconds))
+        except (PostgresUnavailable, RedisUnavailable) as exc:
+            skipped.append(f"1 vs 2 workers on PostgreSQL + Redis: {exc}")
+            devserver.log(skipped[-1])
+    write_results("events.txt", _table(args, rows, big, demo, loops, sessions, workers, skipped))
     return 0
 
 

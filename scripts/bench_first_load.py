@@ -1,15 +1,21 @@
 """First-load numbers for ipapp on a slow phone: prints them, judges nothing.
 
-Serves the production build with the demo data (a temp SQLite database, the build shared with the
-browser tests in test-artifacts/web), then in Chromium at 390x844 with CDP network throttling
-(1.6 Mbps down, 750 kbps up, 150 ms round trip) and 4x CPU slowdown, each run in a fresh context
-(cold cache) measures:
+Serves the production build with the demo data and a big plan (bench_big_plan.py) on a temp
+SQLite database, the build in the artifacts directory's web/ (`--artifacts DIR`, else
+$IPAPP_TEST_ARTIFACTS, else test-artifacts/, shared with the browser tests), then:
 
+1. in Chromium at 390x844 with CDP network throttling (1.6 Mbps down, 750 kbps up, 150 ms round
+   trip) and 4x CPU slowdown, each run in a fresh context (cold cache), measures:
   * bytes transferred for the first load of the demo chooser (/demo), by resource type;
   * time from navigation start until the first h1 is visible;
   * time from the click on the owner's "Logg inn som ..." button until the overview's h1 is visible.
+2. Lighthouse 13 (bench_lighthouse.py), median of 3, on the overview, a goal, Deling and the big
+   plan's overview, signed in as their owners, beside the blank Reflex app and a static page of the
+   same overview (bench_pages.py), with ratios.
 
-Usage: python scripts/bench_first_load.py [--runs 3]     (make bench)
+Usage: python scripts/bench_first_load.py [--runs 3] [--artifacts DIR] [--no-lighthouse] [--no-devtools]
+       [--lighthouse-runs 3]
+Prints the tables and writes them to bench/first-load.txt (committed: the numbers of the last run).
 """
 
 from __future__ import annotations
@@ -25,11 +31,12 @@ from collections import defaultdict
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
+import bench_big_plan  # noqa: E402
+import bench_lighthouse  # noqa: E402
 import devserver  # noqa: E402
+from bench_common import add_artifacts_option, artifacts_dir, demo_env, header, sign_in, timed, write_results  # noqa: E402
 
 ROOT = devserver.ROOT
-ARTIFACTS = ROOT / "test-artifacts"
-WEB_DIR = ARTIFACTS / "web"
 CHROMIUM, CHROMIUM_ARGS = devserver.CHROMIUM, devserver.CHROMIUM_ARGS
 NETWORK = {
     "offline": False,
@@ -200,7 +207,13 @@ def kib(n: float) -> str:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--runs", type=int, default=3, help="cold-cache runs (default 3)")
+    parser.add_argument("--no-lighthouse", action="store_true", help="only the throttled Chromium timings")
+    parser.add_argument("--no-devtools", action="store_true", help="no DevTools-throttled Lighthouse runs")
+    parser.add_argument("--lighthouse-runs", type=int, default=bench_lighthouse.RUNS, help="runs per page (median)")
+    add_artifacts_option(parser)
     args = parser.parse_args(argv)
+    artifacts = artifacts_dir(args.artifacts)
+    web_dir = artifacts / "web"
 
     if not (CHROMIUM.is_file() and os.access(CHROMIUM, os.X_OK)):
         devserver.log(
@@ -211,25 +224,22 @@ def main(argv: list[str] | None = None) -> int:
     from playwright.sync_api import sync_playwright
 
     with tempfile.TemporaryDirectory(prefix="ipapp-bench-") as tmp:
-        port = devserver.pick_port(WEB_DIR)
-        env = {
-            "DATABASE_URL": f"sqlite:///{Path(tmp) / 'ipapp.sqlite3'}",
-            "IPAPP_ENV": "development",
-            "IPAPP_DEMO": "1",
-            "IPAPP_ORIGIN": f"http://localhost:{port}",
-            "REFLEX_STATES_WORKDIR": str(Path(tmp) / "states"),
-        }
+        env = demo_env(f"sqlite:///{Path(tmp) / 'ipapp.sqlite3'}", devserver.pick_port(web_dir))
         try:
             devserver.log("preparing a demo database ...")
             devserver.prepare_database(env)
-            devserver.ensure_build(port, WEB_DIR, ARTIFACTS / "build.log", extra_env=env)
-            server = devserver.Server(port, WEB_DIR, ARTIFACTS / "bench-server.log", env)
+            big_plan = bench_big_plan.make_big_plan(env) if not args.no_lighthouse else None
+            devserver.ensure_build(int(env["IPAPP_ORIGIN"].rsplit(":", 1)[1]), web_dir, artifacts / "build.log",
+                                   extra_env=env)
+            server = devserver.Server(int(env["IPAPP_ORIGIN"].rsplit(":", 1)[1]), web_dir,
+                                      artifacts / "bench-server.log", env)
             url = server.start(timeout=120)
         except devserver.DevServerError as exc:
             devserver.log(str(exc))
             return 1
         owner = owner_name(env["DATABASE_URL"])
         results = []
+        lighthouse_lines: list[str] = []
         try:
             with sync_playwright() as playwright:
                 browser = playwright.chromium.launch(
@@ -238,21 +248,24 @@ def main(argv: list[str] | None = None) -> int:
                 try:
                     for number in range(1, args.runs + 1):
                         devserver.log(f"run {number}/{args.runs} ...")
-                        results.append(one_run(browser, url, owner))
+                        results.append(timed(f"throttled Chromium run {number}", lambda: one_run(browser, url, owner)))
                 finally:
                     browser.close()
+            if big_plan is not None:
+                lighthouse_lines = timed("Lighthouse", lambda: bench_lighthouse.first_load(
+                    artifacts, url, sign_in(url, 1), sign_in(url, big_plan.owner_id), "/mal/1", web_dir,
+                    devtools=not args.no_devtools, runs=args.lighthouse_runs))
         finally:
             server.stop()
 
-    print()
-    print("ipapp first load - Chromium 390x844, 1.6 Mbps down / 750 kbps up, 150 ms RTT, 4x CPU slowdown,")
-    print(f"cold cache, demo data, production build; {len(results)} run(s), median first:")
-    print()
+    lines = header("ipapp first load - production build, demo data")
+    lines += ["", "  Chromium 390x844, CDP throttling 1.6 Mbps down / 750 kbps up, 150 ms RTT, 4x CPU slowdown,",
+              f"  cold cache; {len(results)} run(s), median first:", ""]
 
     def line(label: str, values: list[float], fmt) -> None:
         median = statistics.median(values)
         each = ", ".join(fmt(v) for v in values)
-        print(f"  {label:<44} {fmt(median):>12}   ({each})")
+        lines.append(f"  {label:<44} {fmt(median):>12}   ({each})")
 
     line("transferred, first load of /demo (HTTP)", [r["bytes"] for r in results], kib)
     kinds = sorted({k for r in results for k in r["by_kind"]})
@@ -264,11 +277,14 @@ def main(argv: list[str] | None = None) -> int:
     line("navigation start -> first sign-in button", [r["button_ms"] for r in results], ms)
     line("click owner's sign-in -> overview h1 visible", [r["click_to_overview_h1_ms"] for r in results], ms)
     line("  ... -> h1 shows its final text", [r["click_to_final_h1_ms"] for r in results], ms)
-    print()
     first, last = results[0]["overview_h1_text"], results[0]["overview_h1_final_text"]
-    print(f"  overview h1: first {first!r}" + (f", then {last!r}" if last != first else ""))
-    print(f"  (wall clock incl. Playwright: first h1 {statistics.median([r['h1_wall_ms'] for r in results]):.0f} ms,"
-          f" click -> overview h1 {statistics.median([r['click_wall_ms'] for r in results]):.0f} ms)")
+    lines.append("")
+    lines.append(f"  overview h1: first {first!r}" + (f", then {last!r}" if last != first else ""))
+    lines.append(f"  (wall clock incl. Playwright: first h1 {statistics.median([r['h1_wall_ms'] for r in results]):.0f} ms,"
+                 f" click -> overview h1 {statistics.median([r['click_wall_ms'] for r in results]):.0f} ms)")
+    if lighthouse_lines:
+        lines += ["", *lighthouse_lines]
+    write_results("first-load.txt", lines)
     return 0
 
 
