@@ -1,5 +1,6 @@
-"""The outermost layer of every HTTP response and websocket: security headers on everything, and
-only ipapp's own origin may open the websocket (`/_event`) - a missing Origin included.
+"""The outermost layer of every HTTP response and websocket: security headers on everything (the
+hashed /assets/* scripts and stylesheets without the document-only ones), and only ipapp's own
+origin may open the websocket (`/_event`) - a missing Origin included.
 
 The Content-Security-Policy allows exactly the inline scripts the production build contains (by
 their SHA-256, collected from the built HTML once) and no others. Reflex runs `rx.call_script`
@@ -87,6 +88,28 @@ def security_headers() -> tuple[tuple[bytes, bytes], ...]:
     return tuple((k.lower().encode(), v.encode()) for k, v in headers)
 
 
+# What a document's headers say to the browser about that document (its scripts, frames, features)
+# means nothing on a script or stylesheet it loads: the hashed /assets/* files go without them. The
+# policy with every inline script's hash is ~2.5 KiB: sent on each of a first load's dozen scripts
+# it was a fifth of the bytes. A worker's script gets its own policy: /sw.js is not under /assets/.
+DOCUMENT_ONLY = (b"content-security-policy", b"permissions-policy", b"x-frame-options", b"cross-origin-opener-policy")
+
+
+# Kinds a browser never runs as a document or a worker (SVG can carry scripts: not among them).
+PLAIN_KINDS = (b"image/png", b"image/x-icon", b"text/css", b"application/manifest+json", b"text/javascript",
+               b"application/javascript")
+
+
+def _never_a_document(path: str, headers: list[tuple[bytes, bytes]]) -> bool:
+    kind = next((v.split(b";")[0].strip().lower() for k, v in headers if k.lower() == b"content-type"), b"")
+    return kind in PLAIN_KINDS and path != "/sw.js"
+
+
+@functools.cache
+def asset_headers() -> tuple[tuple[bytes, bytes], ...]:
+    return tuple((name, value) for name, value in security_headers() if name not in DOCUMENT_ONLY)
+
+
 @functools.cache
 def _our_header_names(immutable: bool) -> frozenset[bytes]:
     """Headers the edge sets itself: a copy from inside is dropped, never doubled."""
@@ -135,7 +158,8 @@ def secure_edge(app):
             if message["type"] == "http.response.start":
                 ours = _our_header_names(immutable)
                 headers = [(k, v) for k, v in message.get("headers", ()) if k.lower() not in ours]
-                headers.extend(security_headers())
+                headers.extend(asset_headers() if immutable or _never_a_document(path, headers)
+                               else security_headers())
                 if immutable and message.get("status") == 200:
                     headers.append((b"cache-control", IMMUTABLE))
                 message = {**message, "headers": headers}

@@ -35,7 +35,9 @@ def test_routes_refuse_cross_site_posts_and_echo_no_foreign_origin(app_url):
 
 ROUTES = ("/", "/demo", "/logg-inn", "/kontakter", "/mal/1", "/deling", "/meg", "/samtykke", "/innsyn",
           "/inviter", "/invitasjon/not-a-real-code-3f9a", "/finnes-ikke", "/ping", "/_health",
-          "/auth/oidc/start", "/favicon.svg", "/ipapp.css")
+          "/auth/oidc/start", "/favicon.svg")
+# Never a document nor a worker: without the document-only policies (tests below).
+PLAIN = ("/ipapp.css", "/icon-192.png", "/manifest.webmanifest", "/register-sw.js")
 
 
 def _check_headers(url: str, response: httpx.Response) -> None:
@@ -59,8 +61,16 @@ def test_every_route_answers_with_the_security_headers(app_url):
         page = client.get(app_url + "/").text
         bundle = re.search(r'/assets/[^"\']+\.js', page).group(0)
         asset = client.get(app_url + bundle)
-        _check_headers(bundle, asset)
         assert asset.headers["cache-control"] == "public, max-age=31536000, immutable"
+        # A script is never a document: nosniff, and none of the document-only policies (their bytes
+        # were a fifth of a first load).
+        assert asset.headers.get("x-content-type-options") == "nosniff"
+        assert "content-security-policy" not in asset.headers and "permissions-policy" not in asset.headers
+        _check_headers("/sw.js", client.get(app_url + "/sw.js"))  # a worker runs under its own policy
+        for path in PLAIN:
+            plain = client.get(app_url + path)
+            assert plain.status_code == 200 and plain.headers.get("x-content-type-options") == "nosniff", path
+            assert "content-security-policy" not in plain.headers, path
 
 
 def test_engine_io_polling_and_a_websocket_without_origin_are_refused(app_url):
