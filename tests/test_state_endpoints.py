@@ -142,3 +142,29 @@ def test_a_plain_number_is_an_id():
     from ipapp.domain.ids import parse_id
 
     assert (parse_id("42"), parse_id("0"), parse_id("9" * 11)) == (42, 0, 99999999999)
+
+
+def test_a_tab_keeps_only_the_page_it_shows(service_engine, tab):
+    """Made through the services: the owner opens the overview, then a goal, then the contacts. Each load leaves nothing of the page before in the tab's server-side state."""
+    from living_plan import make_plan
+    from soft_authenticator import SoftAuthenticator
+
+    from ipapp.services import goal_editing, invitations
+
+    plan = make_plan()
+    goal_id = goal_editing.add_goal(plan.coordinator_id, plan.plan_id, {"title": "Egen bolig"})
+    code = plan.invitations["owner"].code  # she makes her passkey with her invitation
+    phone = SoftAuthenticator(origin="http://localhost:3000")
+    account_id, _ = invitations.redeem(code, phone.register(invitations.registration_options(code)), "Telefon")
+    cookie = f"{sessions.SESSION_COOKIE}={sessions.start_session(account_id, 'test')}"
+    _use_cookie(tab, cookie)
+    PlanState.load_overview.fn(tab)
+    assert [g.title for g in tab.goals] == ["Egen bolig"] and tab.missing
+    root = tab.parent_state.parent_state  # now on /mal/<id>, as the browser's router says
+    root.router = RouterData.from_router_data({"headers": {"cookie": cookie}, "pathname": f"/mal/{goal_id}",
+                                               "query": {"goal_id": str(goal_id)}})
+    PlanState.load_goal.fn(tab)
+    assert tab.goal is not None and tab.goal.title == "Egen bolig"
+    assert tab.goals == [] and tab.missing == [] and tab.participants == []  # the overview's are gone
+    PlanState.load_contacts.fn(tab)
+    assert tab.goal is None and tab.goal_choices == [] and tab.contact_choices == []

@@ -87,6 +87,23 @@ def _still_connected(client_token: str) -> bool:
     return namespace is not None and client_token in namespace.token_to_sid
 
 
+# What each page shows, and its empty value. Loading a page empties what another page left, so a
+# tab's server-side state holds its own page only (and a page kept across a reload is only its own).
+EMPTY = {"goals": [], "next_meeting": None, "threads_awaiting_reply": 0, "access": [], "ending_soon": [],
+         "renewal_needed": False, "changes": [], "missing": [], "participants": [], "consent": "", "goal": None,
+         "contacts": [], "upcoming_meetings": [], "past_meetings": [], "cancelled_meetings": [], "threads": [],
+         "about": None, "notes": [], "history": None, "contact_choices": [], "goal_choices": [],
+         "invite_choices": [], "meeting_goal_choices": []}
+PAGE_VARS = {
+    "load_overview": {"goals", "next_meeting", "threads_awaiting_reply", "access", "ending_soon", "renewal_needed",
+                      "changes", "missing", "participants", "consent"},
+    "load_goal": {"goal", "contact_choices", "goal_choices"},
+    "load_meetings": {"upcoming_meetings", "past_meetings", "cancelled_meetings", "invite_choices", "goal_choices",
+                      "meeting_goal_choices", "contact_choices"},
+    "load_access": {"access"},
+}
+
+
 class PlanState(SessionState):
     # Which page this tab shows and what the viewer could open when it loaded (server-side only).
     _loader: str = ""
@@ -213,10 +230,12 @@ class PlanState(SessionState):
         self.linked_id = wanted
         return events if again else [*events, rx.call_script(_FOCUS_LINKED_JS % json.dumps(f"{prefix}-{wanted}"))]
 
-    def _start(self):
+    def _start(self, loader: str):
         """Common start of every page load: clear what was shown, check sign-in, set language."""
         self.loaded = False
         self.error = ""
+        mine = PAGE_VARS.get(loader, {loader.removeprefix("load_")})
+        self._show(**{name: empty for name, empty in EMPTY.items() if name not in mine})
         redirect = self._require_person()
         if redirect is not None:
             self.header = None
@@ -234,7 +253,7 @@ class PlanState(SessionState):
     @rx.event
     @endpoint("signed_in")
     def load_overview(self):
-        if (redirect := self._start()) is not None or self.loaded:
+        if (redirect := self._start("load_overview")) is not None or self.loaded:
             return redirect
         try:
             with app_recheck(self._live_reload):  # the watcher's reload is not her attempt
@@ -259,6 +278,7 @@ class PlanState(SessionState):
         if (redirect := self._require_person()) is not None:
             return redirect
         self.error = ""
+        self._show(**EMPTY)  # Meg shows nothing of the plan's pages
         try:
             self.header = plan_reading.read_header(self._person_id, self._plan_id, self.lang)
         except AccessDenied:
@@ -321,7 +341,7 @@ class PlanState(SessionState):
     def _load_section(self, name: str, read_in, *args):
         """One section's page in one transaction (plan_reading.open_section): the header, the
         section through `read_in`, and what the tab watches."""
-        if (redirect := self._start()) is not None or self.loaded:
+        if (redirect := self._start(f"load_{name}")) is not None or self.loaded:
             return redirect
         try:
             with app_recheck(self._live_reload):  # the watcher's reload is not her attempt
@@ -464,9 +484,5 @@ class PlanState(SessionState):
                     self.security_notice = self._text("security.recovered_key")  # her other devices are told
 
     def _clear_content(self) -> None:
-        self.goals, self.contacts, self.threads, self.access = [], [], [], []
-        self.upcoming_meetings, self.past_meetings, self.cancelled_meetings = [], [], []
-        self.goal, self.next_meeting, self.header = None, None, None
-        self.ending_soon, self.changes, self.missing, self.notes = [], [], [], []
-        self.participants, self.consent = [], ""
-        self.about, self.history = None, None
+        self.header = None
+        self._show(**EMPTY)
