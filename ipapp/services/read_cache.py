@@ -67,7 +67,7 @@ from ipapp.models import (
 )
 
 MAX_AGE = timedelta(seconds=60)
-MAX_ENTRIES = 4096
+MAX_ENTRIES = 2048  # per worker, least recently used first out: a page is some 10-100 KiB
 
 # Rows that carry a plan id but are written by reads (or say nothing a page shows).
 _NOT_CONTENT = (AuditEvent, AuditAnchor, PlanVisit, ReminderOutbox, Invitation)
