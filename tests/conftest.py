@@ -53,6 +53,19 @@ def postgres_server():
         server.stop()
 
 
+@pytest.fixture(scope="module")
+def redis_url():
+    """A throwaway redis-server on loopback for one test module (tests/redis_server.py)."""
+    from redis_server import RedisServer, RedisUnavailable
+
+    try:
+        server = RedisServer()
+    except RedisUnavailable as missing:
+        pytest.fail(str(missing), pytrace=False)
+    yield server.url
+    server.stop()
+
+
 @pytest.fixture(scope="session")
 def postgres_url(postgres_server) -> str:
     """The session's PostgreSQL database. Tests that migrate it must leave it empty again."""

@@ -11,17 +11,6 @@ from ipapp import db, live
 from ipapp.live.redis_bus import RedisBus
 from ipapp.models import AccessGrant, Plan
 from ipapp.services import grants
-from redis_server import RedisServer, RedisUnavailable
-
-
-@pytest.fixture(scope="module")
-def redis_url():
-    try:
-        server = RedisServer()
-    except RedisUnavailable as missing:
-        pytest.fail(str(missing), pytrace=False)
-    yield server.url
-    server.stop()
 
 
 def test_a_revoke_on_one_worker_reaches_a_tab_on_another(demo_cast, redis_url):

@@ -19,7 +19,6 @@ import redis as redis_client
 from living_plan import make_plan
 from push_server import loopback_push
 from shared_steps import services_on
-from redis_server import RedisServer, RedisUnavailable
 from sqlmodel import select
 
 from ipapp import db, live
@@ -229,16 +228,6 @@ def test_on_sqlite_a_second_in_app_sender_stands_by_quietly_and_takes_over(push,
 
 
 # --- the served app ------------------------------------------------------------------------------
-
-@pytest.fixture(scope="module")
-def redis_url():
-    try:
-        server = RedisServer()
-    except RedisUnavailable as missing:
-        pytest.fail(str(missing), pytrace=False)
-    yield server.url
-    server.stop()
-
 
 def _free_port() -> int:
     import socket

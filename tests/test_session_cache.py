@@ -19,7 +19,6 @@ from ipapp.live.bus import RECONNECTED, notify_sync
 from ipapp.live.redis_bus import RedisBus
 from ipapp.models import Account, WebSession, utcnow
 from ipapp.services import invitations, people_registry
-from redis_server import RedisServer, RedisUnavailable
 
 ORIGIN = "http://localhost:3000"  # tests/conftest.py service_engine sets this origin
 
@@ -98,16 +97,6 @@ def test_a_reconnected_listener_forgets_everything(plan):
     with counted() as statements:
         sessions.resolve(cookie)
     assert statements  # asked the database again
-
-
-@pytest.fixture
-def redis_url():
-    try:
-        server = RedisServer()
-    except RedisUnavailable as missing:
-        pytest.fail(str(missing), pytrace=False)
-    yield server.url
-    server.stop()
 
 
 def test_a_session_ended_on_another_worker_is_forgotten_here(plan, redis_url):
