@@ -1,4 +1,4 @@
-/* Loaded on every page (a static script: the CSP allows no new inline script). Three small jobs:
+/* Loaded on every page (a static script: the CSP allows no new inline script). Four small jobs:
  *
  * 1. Registers ipapp's service worker (/sw.js, scope "/") after the page has loaded, so it never
  *    competes with the first load. Only where browsers allow one: https, or localhost for
@@ -16,6 +16,10 @@
  *    its address in this tab's sessionStorage ("ipapp-return", ipapp/state/plan.py); sign-in
  *    (passkey, national login or demo) ends on a landing page, which follows it once - only a
  *    path of this site, and only for half an hour.
+ *
+ * 4. Reflex's banner after a deploy ("A new version of this app is available." and "Reload", plain
+ *    DOM in English from its state.js, id "reflex-new-version-banner") gets the words of the hidden
+ *    spans the overlay renders in the tab's language (ipapp/ipapp.py, the catalog's a11y.*).
  */
 (function () {
   "use strict";
@@ -63,6 +67,36 @@
     if (target === null || target === location.pathname + location.search) return false;
     location.replace(target);
     return true;
+  }
+
+  var BANNER = "reflex-new-version-banner";
+
+  function translateBanner() {
+    var banner = document.getElementById(BANNER);
+    var words = document.getElementById("ipapp-new-version-text");
+    var reload = document.getElementById("ipapp-reload-text");
+    if (!banner || !words || !reload) return;
+    var text = banner.firstChild;  // state.js appends its sentence first, then the button
+    if (text && text.nodeType === Node.TEXT_NODE) text.nodeValue = words.textContent;
+    var button = banner.querySelector("button");
+    if (button) button.textContent = reload.textContent;
+    var lang = document.documentElement.getAttribute("lang");
+    if (lang) banner.setAttribute("lang", lang);
+  }
+
+  if (window.MutationObserver) {
+    // Only the body's own children: the banner is appended there, nothing deeper is watched.
+    var watchBody = function () {
+      new MutationObserver(function (changes) {
+        for (var i = 0; i < changes.length; i++) {
+          for (var j = 0; j < changes[i].addedNodes.length; j++) {
+            if (changes[i].addedNodes[j].id === BANNER) translateBanner();
+          }
+        }
+      }).observe(document.body, { childList: true });
+    };
+    if (document.body) watchBody();
+    else document.addEventListener("DOMContentLoaded", watchBody);
   }
 
   if (returnAfterSignIn()) return;

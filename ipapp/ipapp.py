@@ -83,7 +83,11 @@ def _connection_notice() -> rx.Component:
         return rx.cond(has_too_many_connection_errors,
                        rx.el.p(t("a11y.connection_lost"), role="alert", class_name="notice notice-error"))
 
-    return rx.fragment(memo(connection_notice)())  # its own component: it reads the event loop's context
+    # Reflex's banner for a new deploy is plain English DOM: assets/register-sw.js takes its words
+    # from these two hidden spans, which are in the tab's language.
+    words = rx.el.div(rx.el.span(t("a11y.new_version"), id="ipapp-new-version-text"),
+                      rx.el.span(t("a11y.reload"), id="ipapp-reload-text"), hidden=True)
+    return rx.fragment(memo(connection_notice)(), words)  # its own component: it reads the event loop's context
 
 
 # Reminders: a sender thread in each backend worker while it serves (IPAPP_REMINDERS_IN_APP; on

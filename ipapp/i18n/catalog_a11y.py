@@ -10,6 +10,11 @@ MESSAGES: dict[str, dict[str, str]] = {
         "Forbindelsen med tjeneren er brutt. Vi prøver igjen …",
         "Sambandet med tenaren er brote. Vi prøver igjen …",
         "The connection to the server is lost. Trying again …"),
+    # Reflex's own banner after a deploy (its state.js writes it in English; assets/register-sw.js
+    # puts these in, read from hidden elements of the overlay in the tab's language).
+    "a11y.new_version": _t("Det finnes en ny versjon av ipapp.", "Det finst ein ny versjon av ipapp.",
+                           "A new version of ipapp is available."),
+    "a11y.reload": _t("Last inn på nytt", "Last inn på nytt", "Reload"),
     # A passkey is named after the device it was made on; older keys without a name by the date.
     "me.passkey_device_name": _t("{browser} på {system}", "{browser} på {system}", "{browser} on {system}"),
     "me.passkey_unnamed_device": _t("{device}, lagt til {date}", "{device}, lagd til {date}",

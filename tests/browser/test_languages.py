@@ -211,3 +211,29 @@ def test_the_bokmal_word_list_is_made_from_the_catalog_and_finds_what_it_should(
     assert not {"ikkje", "korleis", "hentar", "loading", "plan", "bokmål"} & BOKMAL_ONLY
     assert _is_peoples("Mari Nilsen") and not _is_peoples(MESSAGES["me.no_passkeys"]["nb"])
     assert _catalog_key(MESSAGES["me.no_passkeys"]["nb"]) == "me.no_passkeys"
+
+
+# How Reflex's state.js (showNewVersionBanner) builds its banner after a deploy: plain DOM, English.
+REFLEX_BANNER_JS = """() => {
+  const banner = document.createElement("div");
+  banner.id = "reflex-new-version-banner";
+  banner.setAttribute("role", "alert");
+  banner.append("A new version of this app is available.");
+  const button = document.createElement("button");
+  button.textContent = "Reload";
+  banner.append(button);
+  document.body.append(banner);
+}"""
+
+
+@pytest.mark.parametrize("locale, label", LANGUAGES)
+def test_reflexs_new_version_banner_speaks_the_tabs_language(page, app_url, locale, label):
+    page.goto(f"{app_url}/logg-inn")
+    _loaded(page, "nb")
+    _choose(page, label, locale)
+    page.evaluate(REFLEX_BANNER_JS)
+    banner = page.locator("#reflex-new-version-banner")
+    expect(banner).to_have_attribute("lang", locale)
+    expect(banner).to_contain_text(MESSAGES["a11y.new_version"][locale])
+    expect(banner.get_by_role("button")).to_have_text(MESSAGES["a11y.reload"][locale])
+    assert "A new version of this app" not in banner.inner_text()
