@@ -21,7 +21,9 @@ Audit rows are still written per event: the `require` calls a page made when it 
 recorded and made again, at this event's time, on every later use.
 
 A script that writes to the database directly, around the services, must raise the number too
-(`UPDATE plan SET change_seq = change_seq + 1`) or open pages keep their read for up to MAX_AGE.
+(`UPDATE plan SET change_seq = change_seq + 1`) or open pages keep their read for up to MAX_AGE;
+after a restore the workers start anew (a restored plan may have a number seen before). A kept
+value is shared by every event that uses it: the states set it, never change it in place.
 """
 
 import threading
