@@ -35,6 +35,7 @@ from ipapp.services.message_reading import threads_in
 from ipapp.services.views import (
     AccessView,
     ContactView,
+    GoalSummary,
     GoalView,
     MeasureView,
     MeetingView,
@@ -245,7 +246,7 @@ def overview_in(session: Session, ctx: PlanContext, locale: str) -> OverviewView
     header = _header(session, ctx, locale)
     if not header.readable_sections:
         _deny_whole_plan(session, ctx, "overview")
-    goals = _goals(session, ctx, locale) if _readable(ctx, Section.GOALS) else []
+    goals = [GoalSummary.of(g) for g in _goals(session, ctx, locale)] if _readable(ctx, Section.GOALS) else []
     next_meeting = None
     if _readable(ctx, Section.MEETINGS):
         require(session, ctx, policy.Action.READ, Section.MEETINGS, target="next_meeting")

@@ -178,18 +178,6 @@ class ReminderSender:
         while (stop is None or not stop.is_set()) and self.run_once(stop):
             pass
 
-    def run(self, stop: threading.Event, poll_seconds: float) -> None:
-        """Until stop is set: deliver what is due, then wait. A failing database is logged (one
-        line) and tried again at the next poll; nothing crashes the loop."""
-        while not stop.is_set():
-            try:
-                self.run_until_idle(stop)
-            except Exception as exc:  # noqa: BLE001 - the loop must outlive a database restart
-                log.warning("reminder sender: %s: %s (trying again in %g s)", type(exc).__name__,
-                            str(exc).splitlines()[0] if str(exc) else "", poll_seconds)
-                log.debug("details", exc_info=True)
-            stop.wait(poll_seconds)
-
 
 def _still_chosen(prefs: Preferences, kind: str, payload: dict) -> bool:
     if kind == ReminderKind.MEETING.value:

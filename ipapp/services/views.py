@@ -41,6 +41,33 @@ class GoalView:
 
 
 @dataclass
+class MeasureLine:
+    """A service as the overview lists it: only what it shows, and the version its move buttons
+    need (the goal page has the whole MeasureView)."""
+    id: int
+    name: str
+    responsible_name: str
+    frequency: str
+    version: int = 1
+
+
+@dataclass
+class GoalSummary:
+    """A goal as the overview lists it (a plan of 50 goals and 200 services sends this much)."""
+    id: int
+    title: str
+    status_label: str
+    measures: list[MeasureLine] = field(default_factory=list)
+    version: int = 1
+
+    @classmethod
+    def of(cls, goal: "GoalView") -> "GoalSummary":
+        return cls(goal.id, goal.title, goal.status_label,
+                   [MeasureLine(m.id, m.name, m.responsible_name, m.frequency, m.version) for m in goal.measures],
+                   goal.version)
+
+
+@dataclass
 class ContactView:
     id: int
     name: str
@@ -123,7 +150,7 @@ class PlanHeader:
 @dataclass
 class OverviewView:
     header: PlanHeader
-    goals: list[GoalView]
+    goals: list[GoalSummary]
     next_meeting: MeetingView | None
     threads_awaiting_reply: int
     access: list[AccessView]

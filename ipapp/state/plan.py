@@ -29,6 +29,7 @@ from ipapp.services.views import (
     AccessView,
     ChangeView,
     ContactView,
+    GoalSummary,
     GoalView,
     MeetingView,
     MissingView,
@@ -114,7 +115,7 @@ class PlanState(SessionState):
     loaded: bool = False
     error: str = ""
     header: PlanHeader | None = None
-    goals: list[GoalView] = []
+    goals: list[GoalSummary] = []  # the overview's (the goal page has `goal`)
     next_meeting: MeetingView | None = None
     threads_awaiting_reply: int = 0
     access: list[AccessView] = []

@@ -36,7 +36,7 @@ UPDATE_VARS = f"{ROOT_STATE}.reflex___state____update_vars_internal_state"
 FRONTEND_ERROR = f"{ROOT_STATE}.reflex___state____frontend_event_exception_state"
 # The pages that hold plan content in server-side state, the living plan's too.
 PAGES = ("/kontakter", "/meldinger", "/moter", "/", "/deling", "/notater", "/om-meg", "/mal/1", "/historikk/mal/1",
-         "/planer")
+         "/planer", "/meg/varsler")
 
 
 def _content_markers(plan_id: int, reader_id: int | None = None) -> dict[str, set[str]]:
