@@ -43,14 +43,7 @@ class Measured:
 
 
 def ensure_lighthouse(artifacts: Path) -> Path:
-    tool_dir = artifacts / "lighthouse-13"
-    binary = tool_dir / "node_modules" / ".bin" / "lighthouse"
-    if not binary.exists():
-        tool_dir.mkdir(parents=True, exist_ok=True)
-        devserver.log(f"installing lighthouse@{LIGHTHOUSE_VERSION} into {tool_dir} (once) ...")
-        subprocess.run(["npm", "i", "-E", f"lighthouse@{LIGHTHOUSE_VERSION}", "--no-audit", "--no-fund"],
-                       cwd=tool_dir, env=devserver.tool_env(), check=True, stdout=subprocess.DEVNULL)
-    return binary
+    return devserver.lighthouse(artifacts / "lighthouse-13", LIGHTHOUSE_VERSION)
 
 
 class Chromium:

@@ -194,6 +194,18 @@ def ensure_build(
     return True
 
 
+def lighthouse(tool_dir: Path, version: str) -> Path:
+    """npm's lighthouse at `version`, installed once into `tool_dir` (make a11y keeps 12.2.3,
+    make bench 13): the path of its command."""
+    binary = tool_dir / "node_modules" / ".bin" / "lighthouse"
+    if not binary.exists():
+        tool_dir.mkdir(parents=True, exist_ok=True)
+        log(f"installing lighthouse@{version} into {tool_dir} (once) ...")
+        subprocess.run(["npm", "i", "-E", f"lighthouse@{version}", "--no-audit", "--no-fund"],
+                       cwd=tool_dir, env=tool_env(), check=True, stdout=subprocess.DEVNULL)
+    return binary
+
+
 def prepare_database(extra_env: Mapping[str, str], log_path: Path | None = None) -> None:
     """Run `python -m ipapp.cli prepare` (migrations, demo data when IPAPP_DEMO=1)."""
     env = tool_env(extra_env)

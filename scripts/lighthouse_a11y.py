@@ -45,16 +45,6 @@ ROLES = {
 }
 
 
-def ensure_lighthouse() -> Path:
-    binary = TOOL_DIR / "node_modules" / ".bin" / "lighthouse"
-    if not binary.exists():
-        TOOL_DIR.mkdir(parents=True, exist_ok=True)
-        devserver.log(f"installing lighthouse@{LIGHTHOUSE_VERSION} (once) ...")
-        subprocess.run(["npm", "i", "-E", f"lighthouse@{LIGHTHOUSE_VERSION}", "--no-audit", "--no-fund"],
-                       cwd=TOOL_DIR, env=devserver.tool_env(), check=True, stdout=subprocess.DEVNULL)
-    return binary
-
-
 def sign_in(playwright, url: str, name: str) -> str | None:
     """Sign the debugging browser in as `name` (or out); returns a goal's path for "GOAL"."""
     browser = playwright.chromium.connect_over_cdp(f"http://127.0.0.1:{DEBUG_PORT}")
@@ -95,7 +85,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--only", choices=sorted(ROLES), help="one role only")
     args = parser.parse_args(argv)
-    binary = ensure_lighthouse()
+    binary = devserver.lighthouse(TOOL_DIR, LIGHTHOUSE_VERSION)
     from playwright.sync_api import sync_playwright
 
     rows: list[tuple[str, str, int | None, list[str]]] = []

@@ -242,11 +242,6 @@ def _put(key: tuple, entry: _Entry) -> None:
             _entries.popitem(last=False)
 
 
-def clear() -> None:
-    with _lock:
-        _entries.clear()
-
-
 def _database(session: Session) -> str:
     """Which database a plan id belongs to (a process may open several: the tests, the CLI)."""
     return str(session.get_bind().url)

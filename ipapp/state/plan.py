@@ -349,8 +349,7 @@ class PlanState(SessionState):
                 page = plan_reading.open_section(self._person_id, self._plan_id, self.lang, read_in, *args)
         except AccessDenied as denied:  # the viewer may open nothing of this plan
             self.header = None
-            if name == "goal":
-                self.goal = None
+            self._show(**EMPTY)  # nothing of the plan stays on a page she may not open
             self._denied(denied)
             self.loaded = True
             return self._finish(f"load_{name}")
