@@ -290,7 +290,22 @@ class _Standing:
     parts: dict[ActingAs, frozenset[Part]]  # what each relation may write, same order
 
 
+# One page asks a dozen questions of the same (actor, plan, now): the last answer is kept. Both
+# are frozen, so the same objects mean the same facts; holding them keeps their ids from reuse.
+_last_standing: tuple | None = None
+
+
 def _standing(actor: Actor, plan: PlanFacts, now: datetime) -> _Standing:
+    global _last_standing
+    last = _last_standing  # one read: another thread may replace it, never change it
+    if last is not None and last[0] is actor and last[1] is plan and last[2] == now:
+        return last[3]
+    standing = _standing_now(actor, plan, now)
+    _last_standing = (actor, plan, now, standing)
+    return standing
+
+
+def _standing_now(actor: Actor, plan: PlanFacts, now: datetime) -> _Standing:
     person = actor.person_id
     rights: dict[ActingAs, frozenset[tuple[Action, Section | None]]] = {}
     parts: dict[ActingAs, frozenset[Part]] = {}

@@ -15,7 +15,7 @@ from sqlmodel import func, select
 
 from ipapp import db
 from ipapp.i18n.dates import oslo_datetime, oslo_today
-from ipapp.models import AccessGrant, AuditEvent, Person, Plan, utcnow
+from ipapp.models import AccessGrant, AuditEvent, Person, Plan, PlanVisit, utcnow
 from ipapp.services import goal_editing, goal_page, messaging, overview_page, people, people_registry, \
     plan_access, unit_plans
 from ipapp.services.plan_access import AccessDenied
@@ -222,3 +222,35 @@ def test_on_postgresql_too_a_write_moves_the_number_and_a_replaced_coordinator_i
         unit_plans.change_coordinator(plan.admin_id, plan.plan_id, other.coordinator_id)
         with pytest.raises(AccessDenied):
             overview_page.open_overview(plan.coordinator_id, plan.plan_id, "nb")
+
+
+def test_what_changed_since_her_last_visit_is_kept_and_a_look_a_moment_ago_costs_no_query(plans):
+    """"Endret siden sist" belongs to the kept page (its key holds the end of her previous visit);
+    a second look in the same sign-in session within a minute needs no read of her visit."""
+    plan, _ = plans
+    overview_page.open_overview(plan.owner_id, plan.plan_id, "nb", session_id=101)  # her first visit
+    goal_editing.add_goal(plan.coordinator_id, plan.plan_id, {"title": "Komme i arbeid"})
+    first, first_queries = _open_in(plan.owner_id, plan.plan_id, 102)  # a new sign-in: a new visit
+    assert [c.text for c in first.changes] and "Komme i arbeid" in first.changes[0].text
+    again, again_queries = _open_in(plan.owner_id, plan.plan_id, 102)
+    assert again.changes == first.changes and again.overview == first.overview
+    assert again_queries == 1 < first_queries  # the plan row with her unit-admin mark: nothing else
+    with db.transaction() as session:
+        visit = session.exec(select(PlanVisit).where(PlanVisit.plan_id == plan.plan_id,
+                                                     PlanVisit.person_id == plan.owner_id)).one()
+        assert visit.session_id == 102 and visit.previous_seen_at is not None
+    # The coordinator changes the plan again: her open page shows it beside the first change.
+    goal_editing.add_goal(plan.coordinator_id, plan.plan_id, {"title": "Trene to ganger i uka"})
+    later, _ = _open_in(plan.owner_id, plan.plan_id, 102)
+    assert len(later.changes) == len(first.changes) + 1
+    assert any("Trene to ganger i uka" in c.text for c in later.changes)
+    # Another sign-in: counted from visit 102's last look noted (kept to the minute, so the change
+    # in its last minute is shown again, never less); what came before visit 102 is not new.
+    assert [c.text for c in _open_in(plan.owner_id, plan.plan_id, 103)[0].changes] == \
+        [c.text for c in later.changes if "Trene to ganger i uka" in c.text]
+
+
+def _open_in(person_id: int, plan_id: int, session_id: int) -> tuple[overview_page.OverviewPage, int]:
+    with counted() as statements:
+        page = overview_page.open_overview(person_id, plan_id, "nb", session_id=session_id)
+    return page, len(statements)

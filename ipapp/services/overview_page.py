@@ -45,8 +45,10 @@ def open_overview(person_id: int | None, plan_id: object, locale: str,
         keeper = bool(policy.acting_relations(ctx.actor, ctx.facts, ctx.now) & set(KEEPERS))
         # A grant "ends soon" from REMIND_BEFORE before its end: a moment of this page's own.
         entering = tuple(g.valid_until - REMIND_BEFORE for g in ctx.facts.grants)
-        overview, missing, people, consent, ending, renewal = read_cache.page(
-            session, ctx, "overview", (locale,), lambda: _content(session, ctx, locale, keeper, sharing), entering)
+        since = visit(session, ctx, session_id)
+        overview, missing, people, consent, ending, renewal, changes = read_cache.page(
+            session, ctx, "overview", (locale, since), lambda: _content(session, ctx, locale, keeper, sharing, since),
+            entering)
         fingerprint, next_change_at = watch_in(ctx)
         return OverviewPage(
             overview=overview,
@@ -54,19 +56,21 @@ def open_overview(person_id: int | None, plan_id: object, locale: str,
             renewal_needed=renewal,
             fingerprint=fingerprint,
             next_change_at=next_change_at,
-            changes=changes_since(session, ctx, visit(session, ctx, session_id), locale),
+            changes=changes,
             missing=missing,
             participants=people,
             consent=consent,
         )
 
 
-def _content(session, ctx, locale: str, keeper: bool, sharing: bool) -> tuple:
-    """What the overview shows that is the same for this reader until the plan changes (or the
-    clock passes one of its moments: read_cache.clock_limit)."""
+def _content(session, ctx, locale: str, keeper: bool, sharing: bool, since: datetime | None) -> tuple:
+    """What the overview shows that is the same for this reader, since her previous visit, until
+    the plan changes (or the clock passes one of its moments: read_cache.clock_limit; what changed
+    is told by day, "i dag kl. 10.00", so midnight is one of them)."""
     overview = overview_in(session, ctx, locale)
     missing = missing_for(session, [ctx.plan], {ctx.plan.id: ctx.facts.coordinator_person_id},
                           oslo_today(ctx.now), locale, ctx.now)[ctx.plan.id] if keeper else []
     people = participants(session, ctx, locale) if Section.CONTACTS in ctx.readable else []
     return (overview, missing, people, consent_state(session, ctx, locale) if keeper else "",
-            ending_soon_in(session, ctx, locale) if sharing else [], sharing and renewal_needed_in(session, ctx))
+            ending_soon_in(session, ctx, locale) if sharing else [], sharing and renewal_needed_in(session, ctx),
+            changes_since(session, ctx, since, locale))

@@ -9,6 +9,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime
 
+from sqlalchemy import bindparam
 from sqlmodel import Session, col, select
 
 from ipapp import policy
@@ -217,14 +218,27 @@ class PlanContext:
         return self.actor.person_id == self.plan.owner_person_id
 
 
+# Every page event starts here: the plan and the reader's unit-admin mark in one query, built
+# once (its SQL and cache key are not made again on each event).
+_PLAN_AND_UNIT_ADMIN = (select(Plan, Account.is_unit_admin)
+                        .outerjoin(Account, Account.person_id == bindparam("person"))
+                        .where(Plan.id == bindparam("plan")))
+
+
 def load_context(session: Session, person_id: int | None, plan_id: object, now: datetime) -> PlanContext:
     """The plan and the actor's standing on it. An unknown or malformed plan id is simply denied."""
     if not isinstance(plan_id, int) or isinstance(plan_id, bool):
         raise AccessDenied("bad_plan_id")
-    plan = session.get(Plan, plan_id)
+    if person_id is None:
+        plan, is_unit_admin = session.get(Plan, plan_id), False
+    else:
+        found = session.exec(_PLAN_AND_UNIT_ADMIN, params={"plan": plan_id, "person": person_id}).first()
+        plan, is_unit_admin = found if found is not None else (None, False)
     if plan is None:
         raise AccessDenied("no_such_plan")
-    return PlanContext(plan, read_cache.facts_of(session, plan, lambda: plan_facts(session, plan)), actor_for(session, person_id), now)
+    actor = policy.Actor(person_id=person_id, is_unit_admin=bool(is_unit_admin)) if person_id is not None \
+        else policy.Actor(person_id=None)
+    return PlanContext(plan, read_cache.facts_of(session, plan, lambda: plan_facts(session, plan)), actor, now)
 
 
 def require(

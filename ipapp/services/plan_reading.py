@@ -21,7 +21,7 @@ from ipapp.models import (
     PlanMember,
     utcnow,
 )
-from ipapp.services import audit
+from ipapp.services import audit, read_cache
 from ipapp.services.plan_access import (
     AccessDenied,
     PlanContext,
@@ -301,7 +301,8 @@ def read_header(person_id: int | None, plan_id: object, locale: str = "nb") -> P
 
 
 def header_in(session: Session, ctx: PlanContext, locale: str = "nb") -> PlanHeader:
-    header = _header(session, ctx, locale)
+    # Read once per change of the plan for this reader: every section's page shows it.
+    header = read_cache.page(session, ctx, "header", (locale,), lambda: _header(session, ctx, locale))
     if not header.readable_sections and not header.may_manage_sharing:
         _deny_whole_plan(session, ctx, "header")
     return header

@@ -2,6 +2,8 @@
 ("Endret siden sist"). Both are computed in a fixed number of queries, for one plan or many.
 The caller has asked the policy; lines about a section appear only to its readers."""
 
+import threading
+from collections import OrderedDict
 from datetime import date, datetime, timedelta
 
 from sqlmodel import Session, col, select
@@ -77,22 +79,46 @@ def missing_for(session: Session, plans: list[Plan], coordinators: dict[int, int
     return found
 
 
+# The last look of each (database, plan, reader, sign-in session) this worker noted: within
+# VISIT_GRANULARITY of it the answer is known without a query. Another worker noting a look in the
+# same sign-in session only moves seen_at; previous_seen_at changes with the sign-in session alone,
+# which is in the key, so what is kept here stays true.
+_recent_visits: OrderedDict = OrderedDict()
+_recent_lock = threading.Lock()
+MAX_RECENT_VISITS = 4096
+
+
 def visit(session: Session, ctx: PlanContext, session_id: int | None) -> datetime | None:
     """Note this look at the plan; the end of the reader's previous visit (their last look in an
     earlier sign-in session), or None on their first."""
     person_id = ctx.actor.person_id
+    key = (str(session.get_bind().url), ctx.plan.id, person_id, session_id)
+    with _recent_lock:
+        kept = _recent_visits.get(key)
+    if kept is not None and timedelta(0) <= ctx.now - kept[0] < VISIT_GRANULARITY:
+        return kept[1]  # the same visit, a moment ago: no query, no write on every page load
     row = session.exec(select(PlanVisit).where(PlanVisit.plan_id == ctx.plan.id,
                                                PlanVisit.person_id == person_id)).first()
     if row is None:
         session.add(PlanVisit(plan_id=ctx.plan.id, person_id=person_id, session_id=session_id, seen_at=ctx.now))
-        return None
+        return None  # kept only once it is read back: this transaction may still roll back
     if row.session_id != session_id:
         row.previous_seen_at, row.session_id = row.seen_at, session_id
     elif ctx.now - row.seen_at < VISIT_GRANULARITY:
-        return row.previous_seen_at  # the same visit, a moment ago: no write on every page load
+        _keep_visit(key, row.seen_at, row.previous_seen_at)
+        return row.previous_seen_at
     row.seen_at = ctx.now
     session.add(row)
+    _keep_visit(key, row.seen_at, row.previous_seen_at)
     return row.previous_seen_at
+
+
+def _keep_visit(key: tuple, seen_at: datetime, previous_seen_at: datetime | None) -> None:
+    with _recent_lock:
+        _recent_visits[key] = (seen_at, previous_seen_at)
+        _recent_visits.move_to_end(key)
+        while len(_recent_visits) > MAX_RECENT_VISITS:
+            _recent_visits.popitem(last=False)
 
 
 def _label(entity: str, values: dict, locale: str) -> str:

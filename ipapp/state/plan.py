@@ -8,7 +8,6 @@ import reflex as rx
 
 from ipapp import live
 from ipapp.domain.ids import parse_id
-from ipapp.models import utcnow
 from ipapp.services import (
     goal_page,
     grant_endings,
@@ -37,7 +36,8 @@ from ipapp.services.views import (
     ThreadView,
 )
 from ipapp.state.endpoints import endpoint
-from ipapp.state import tabs
+from ipapp.state import tab_watch, tabs
+from ipapp.state.page_vars import EMPTY, FOCUS_LINKED_JS, LINKED_ITEM, PAGE_VARS, RETURN_KEY, linked_target
 from ipapp.state.session import SessionState
 
 log = logging.getLogger(__name__)
@@ -46,63 +46,6 @@ log = logging.getLogger(__name__)
 def _parse_id(raw: object) -> int | None:
     """A route's id as an int, or None for anything that is not a plain positive number."""
     return parse_id(raw)
-
-
-# Pages a link (a notification's) can point into: the route and the query key of the item it names,
-# as ipapp.push.notifications writes them (/moter?plan=P&mote=M, /meldinger?plan=P&samtale=T).
-LINKED_ITEM = {"/moter": "mote", "/meldinger": "samtale"}
-RETURN_KEY = "ipapp-return"  # sessionStorage: where sign-in brings her back to (register-sw.js)
-# Scrolls to the linked item once it is on the page and moves focus to its heading, so a screen
-# reader starts there too. Never throws.
-_FOCUS_LINKED_JS = """(() => { let tries = 0; const go = () => { try {
-  const item = document.getElementById(%s);
-  if (!item) { if (++tries < 50) setTimeout(go, 100); return; }
-  const heading = item.querySelector("h2, h3") || item;
-  heading.setAttribute("tabindex", "-1");
-  item.scrollIntoView({ block: "start" });
-  heading.focus({ preventScroll: true });
-} catch (e) {} }; go(); })()"""
-
-
-def linked_target(route: str, query) -> str | None:
-    """The deep link this page was opened with, rebuilt from our route and the two ids as numbers
-    (so nothing of the address she came with but those numbers is ever used again), or None."""
-    key = LINKED_ITEM.get(route)
-    if key is None:
-        return None
-    plan, item = parse_id(query.get("plan")), parse_id(query.get(key))
-    return f"{route}?plan={plan}&{key}={item}" if plan is not None and item is not None else None
-
-
-# A watcher wakes for news on the bus, at the next scheduled change, and this often only to see
-# whether its tab is still connected (an in-memory look, no database).
-CONNECTED_CHECK_SECONDS = 30.0
-
-
-def _still_connected(client_token: str) -> bool:
-    from ipapp.ipapp import (
-        app,  # the running app; imported late to avoid an import cycle
-    )
-
-    namespace = app.event_namespace
-    return namespace is not None and client_token in namespace.token_to_sid
-
-
-# What each page shows, and its empty value. Loading a page empties what another page left, so a
-# tab's server-side state holds its own page only (and a page kept across a reload is only its own).
-EMPTY = {"goals": [], "next_meeting": None, "threads_awaiting_reply": 0, "access": [], "ending_soon": [],
-         "renewal_needed": False, "changes": [], "missing": [], "participants": [], "consent": "", "goal": None,
-         "contacts": [], "upcoming_meetings": [], "past_meetings": [], "cancelled_meetings": [], "threads": [],
-         "about": None, "notes": [], "history": None, "contact_choices": [], "goal_choices": [],
-         "invite_choices": [], "meeting_goal_choices": []}
-PAGE_VARS = {
-    "load_overview": {"goals", "next_meeting", "threads_awaiting_reply", "access", "ending_soon", "renewal_needed",
-                      "changes", "missing", "participants", "consent"},
-    "load_goal": {"goal", "contact_choices", "goal_choices"},
-    "load_meetings": {"upcoming_meetings", "past_meetings", "cancelled_meetings", "invite_choices", "goal_choices",
-                      "meeting_goal_choices", "contact_choices"},
-    "load_access": {"access"},
-}
 
 
 class PlanState(SessionState):
@@ -229,7 +172,7 @@ class PlanState(SessionState):
             self.link_missing = True
             return events
         self.linked_id = wanted
-        return events if again else [*events, rx.call_script(_FOCUS_LINKED_JS % json.dumps(f"{prefix}-{wanted}"))]
+        return events if again else [*events, rx.call_script(FOCUS_LINKED_JS % json.dumps(f"{prefix}-{wanted}"))]
 
     def _start(self, loader: str):
         """Common start of every page load: clear what was shown, check sign-in, set language."""
@@ -439,7 +382,7 @@ class PlanState(SessionState):
                     return
                 topics = {live.person_topic(person_id)} | ({live.plan_topic(plan_id)} if plan_id else set())
                 with live.subscribe(topics) as news:
-                    while (outcome := await self._next_change(news, token, person_id, plan_id)) == "reload":
+                    while (outcome := await tab_watch.next_change(self, news, token, person_id, plan_id)) == "reload":
                         async with self:
                             loader = self._loader
                             self._live_reload = bool(loader)
@@ -451,37 +394,6 @@ class PlanState(SessionState):
                     return
         finally:
             tabs.release_watch(token)
-
-    async def _next_change(self, news: live.Subscription, token: str, person_id: int, plan_id: int | None) -> str:
-        """Wait for what the watcher must act on: "reload", "moved" (the tab now shows another
-        person or plan), "signed_out" or "gone" (the tab closed)."""
-        while True:
-            async with self:
-                wake_at = self._wake_at()
-            wait = CONNECTED_CHECK_SECONDS
-            if wake_at is not None:
-                wait = max(0.0, min(wait, (wake_at - utcnow()).total_seconds() + 0.05))
-            heard = await news.next(wait)
-            if not _still_connected(token):
-                return "gone"
-            async with self:
-                wake_at = self._wake_at()
-                if heard is None and (wake_at is None or wake_at > utcnow()):
-                    continue
-                await self._refresh_session()  # an ended session wipes this tab's state here
-                if self._person_id is None:
-                    return "signed_out"
-                if (self._person_id, self._plan_id) != (person_id, plan_id):
-                    return "moved"
-                current, self._next_change_at = plan_reading.access_watch(person_id, plan_id)
-                if current != self._fingerprint:
-                    self._clear_content()
-                    self._fingerprint = current
-                    return "reload"
-                if heard is not None and heard.get("kind") == "content":
-                    return "reload"  # what the page shows changed (the content issues publish it)
-                if heard is not None and heard.get("kind") == "security":
-                    self.security_notice = self._text("security.recovered_key")  # her other devices are told
 
     def _clear_content(self) -> None:
         self.header = None

@@ -6,6 +6,7 @@ Every public handler here is reachable by any browser with any arguments.
 """
 
 import contextvars
+import functools
 import json
 import logging
 from datetime import datetime
@@ -85,18 +86,7 @@ class SessionState(rx.State):
         """Every page load ends here: the page in her language, its <html lang> and its title."""
         if not self.locale and self._person_locale:
             self.locale = self._person_locale  # a new device: the language she chose under Meg
-        title = page_title(self.router.route_id, self.lang)
-        script = f"document.documentElement.lang = {json.dumps(self.lang)};"
-        if title:
-            # The page's built-in (bokmål) <title> may be rendered again after this script has run
-            # on a full load: keep this page's title in her language until the next page sets its own.
-            script += (f" window.__ipappTitle && window.__ipappTitle.disconnect();"
-                       f" {{ const want = {json.dumps(title)}, path = location.pathname; document.title = want;"
-                       " const guard = window.__ipappTitle = new MutationObserver(() => {"
-                       " if (location.pathname !== path) guard.disconnect();"
-                       " else if (document.title !== want) document.title = want; });"
-                       " guard.observe(document.head, {subtree: true, childList: true, characterData: true}); }")
-        return rx.call_script(script)
+        return _language_script(self.lang, page_title(self.router.route_id, self.lang))
 
     def _sign_in_route(self) -> str:
         return DEMO_ROUTE if demo.demo_mode_on() else SIGN_IN_ROUTE
@@ -176,3 +166,20 @@ class SessionState(rx.State):
             viewer = people.describe(self._person_id, self.lang)
             self.viewer_role = viewer.role_label if viewer else ""
         return self._set_html_lang()
+
+
+@functools.lru_cache(maxsize=256)
+def _language_script(lang: str, title: str):
+    """<html lang> and the title, as one script event: made once per language and title (building
+    an event inspects its handler's signature; the event itself is frozen, safe to send again)."""
+    script = f"document.documentElement.lang = {json.dumps(lang)};"
+    if title:
+        # The page's built-in (bokmål) <title> may be rendered again after this script has run
+        # on a full load: keep this page's title in her language until the next page sets its own.
+        script += (f" window.__ipappTitle && window.__ipappTitle.disconnect();"
+                   f" {{ const want = {json.dumps(title)}, path = location.pathname; document.title = want;"
+                   " const guard = window.__ipappTitle = new MutationObserver(() => {"
+                   " if (location.pathname !== path) guard.disconnect();"
+                   " else if (document.title !== want) document.title = want; });"
+                   " guard.observe(document.head, {subtree: true, childList: true, characterData: true}); }")
+    return rx.call_script(script)
