@@ -94,6 +94,22 @@ def test_saving_stores_her_choices_and_unticked_boxes_are_off(plan):
     assert reminder_preferences.get(plan.guardian_id) == DEFAULTS  # hers only
 
 
+def test_each_is_offered_only_the_reminders_that_can_reach_her_and_the_others_stay_as_stored(plan):
+    """The page asks which switches apply: the review date to whoever keeps the plan, access
+    ending to whoever manages its sharing. A form without a switch she was not offered leaves
+    that choice as stored, never turns it off."""
+    offered = reminder_preferences.offered
+    assert offered(plan.owner_id) == {"new_message", "review_due", "access_ending"}
+    assert offered(plan.guardian_id) == {"new_message", "review_due", "access_ending"}  # acts for her
+    assert offered(plan.coordinator_id) == {"new_message", "review_due"}  # keeps it, shares nothing
+    assert offered(plan.next_of_kin_id) == {"new_message"}  # a next of kin keeps no plan
+    assert offered(None) == frozenset()
+    kin_form = {"meeting_first": PLACE[DAY], "meeting_second": "off"}  # her page has no such boxes
+    assert reminder_preferences.save(plan.next_of_kin_id, kin_form) == Preferences(DAY, None, False, True, True)
+    coordinator = reminder_preferences.save(plan.coordinator_id, {**kin_form, "new_message": "on"})
+    assert coordinator == Preferences(DAY, None, True, False, True)  # review unticked: off; the other kept
+
+
 BAD = [
     ({"meeting_first": "8"}, {"meeting_first": "choose_one"}),  # past the end of the list
     ({"meeting_first": "-1"}, {"meeting_first": "choose_one"}),

@@ -49,10 +49,11 @@ def _device_row(row, index) -> rx.Component:
         rx.el.p(rx.el.strong(row.label), rx.cond(row.current, rx.el.span(" (", t("alerts.this_device"), ")"))),
         rx.el.p(row.added, class_name="detail"),
         rx.el.div(
-            # One inline span: the hidden name continues the visible text ("Send et prøvevarsel: Chrome på Android").
-            rx.el.button(rx.el.span(t("alerts.send_test"), rx.el.span(": ", row.label, class_name="visually-hidden")),
+            # Named for its device, its visible words first ("Send et prøvevarsel: Chrome på Android"):
+            # a hidden span after them would be read with a stray space before the colon.
+            rx.el.button(t("alerts.send_test"), aria_label=t("alerts.send_test") + ": " + row.label,
                          type="button", on_click=AlertsState.send_test(index), class_name="button button-secondary"),
-            rx.el.button(rx.el.span(t("alerts.turn_off"), rx.el.span(": ", row.label, class_name="visually-hidden")),
+            rx.el.button(t("alerts.turn_off"), aria_label=t("alerts.turn_off") + ": " + row.label,
                          type="button", on_click=AlertsState.turn_off(index), class_name="button button-secondary"),
             class_name="button-row",
         ),
@@ -124,8 +125,10 @@ def _preferences_section() -> rx.Component:
             rx.el.fieldset(
                 rx.el.legend(t("alerts.other_legend")),
                 _switch("new_message", "alerts.new_message", AlertsState.new_message),
-                _switch("review_due", "alerts.review_due", AlertsState.review_due),
-                _switch("access_ending", "alerts.access_ending", AlertsState.access_ending),
+                rx.cond(AlertsState.review_due_offered,
+                        _switch("review_due", "alerts.review_due", AlertsState.review_due)),
+                rx.cond(AlertsState.access_ending_offered,
+                        _switch("access_ending", "alerts.access_ending", AlertsState.access_ending)),
             ),
             rx.el.button(t("alerts.save"), type="submit", class_name="button"),
             on_submit=AlertsState.save_preferences,

@@ -9,15 +9,16 @@ in the same transaction (ipapp.services.reminders.preferences_changed); sent one
 """
 
 import logging
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from datetime import datetime
 
 from sqlalchemy import null
 from sqlmodel import Session, col, select
 
 from ipapp.db import transaction
-from ipapp.models import Person, ReminderPreference, utcnow
+from ipapp.models import Person, Plan, ReminderPreference, utcnow
 from ipapp.services.forms import FormProblem
-from ipapp.services.plan_access import AccessDenied
+from ipapp.services.plan_access import AccessDenied, plan_facts_of, plans_for_person
 
 log = logging.getLogger("ipapp.reminders")
 
@@ -84,6 +85,30 @@ def get(person_id: int | None) -> Preferences:
         return DEFAULTS if who is None else preferences_of(session, who)
 
 
+def _offered_in(session: Session, person_id: int, now: datetime) -> frozenset[str]:
+    """The switches whose reminders can reach her as she stands today, asked of the policy as the
+    reminder rules ask it: the review date for whoever keeps a plan (owner, acting guardian,
+    coordinator), access ending for whoever manages a plan's sharing. New messages always."""
+    from ipapp.services.reminders_grants import manages_sharing
+    from ipapp.services.reminders_review import keeps
+
+    plans = list(session.exec(select(Plan).where(col(Plan.id).in_(plans_for_person(session, person_id)))))
+    facts = plan_facts_of(session, plans).values()
+    offered = {"new_message"}
+    if any(keeps(f, person_id, now) for f in facts):
+        offered.add("review_due")
+    if any(manages_sharing(f, person_id, now) for f in facts):
+        offered.add("access_ending")
+    return frozenset(offered)
+
+
+def offered(person_id: int | None) -> frozenset[str]:
+    """Which of SWITCHES the page offers her (none for nobody signed in)."""
+    with transaction() as session:
+        who = _signed_in(session, person_id)
+        return frozenset() if who is None else _offered_in(session, who, utcnow())
+
+
 def place_of(minutes: int | None) -> str:
     """The form value for a stored time: its place in MEETING_OFFSET_CHOICES, or "off"."""
     return str(MEETING_OFFSET_CHOICES.index(minutes)) if minutes in MEETING_OFFSET_CHOICES else OFF
@@ -136,6 +161,10 @@ def save(person_id: int | None, form: dict) -> Preferences:
         if who is None:
             log.warning("reminder preferences refused for person %r: not_signed_in", person_id)
             raise AccessDenied("not_signed_in")
+        # A switch she is not offered was not on her form: what is stored for it stays.
+        kept = preferences_of(session, who)
+        wanted = replace(wanted, **{name: getattr(kept, name) for name in SWITCHES
+                                    if name not in _offered_in(session, who, now)})
         row = session.get(ReminderPreference, who) or ReminderPreference(person_id=who)
         # None is "off": an explicit NULL, or the column's default (24 h, 2 h) would fill a new row's gap.
         row.meeting_first_minutes = _or_null(wanted.meeting_first_minutes)

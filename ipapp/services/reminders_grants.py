@@ -36,7 +36,7 @@ def last_day(grant: AccessGrant) -> date:
     return to_oslo(grant.valid_until - timedelta(microseconds=1)).date()
 
 
-def _manages_sharing(facts: policy.PlanFacts, person_id: int, at: datetime) -> bool:
+def manages_sharing(facts: policy.PlanFacts, person_id: int, at: datetime) -> bool:
     return policy.decide(policy.Actor(person_id), facts, policy.Action.MANAGE_SHARING, None, at).allowed
 
 
@@ -70,7 +70,7 @@ def grants_changed(session: Session, plan: Plan, now: datetime, person_id: int |
             end = last_day(grant)
             due = max(oslo_datetime(end - timedelta(days=DAYS_BEFORE - 1), AT_HOUR), now)
             for who in sorted(sharers):
-                if prefs[who].access_ending and _manages_sharing(facts, who, due):
+                if prefs[who].access_ending and manages_sharing(facts, who, due):
                     wanted.append(Wanted(
                         who, grant.id, ReminderKind.GRANT_EXPIRY.value, plan.id, grant_subject(grant.id),
                         f"grant:{grant.id}:{who}:{grant.valid_until:%Y%m%dT%H%M}", due,
@@ -105,6 +105,6 @@ def why_not(session: Session, plan: Plan, facts: policy.PlanFacts, person_id: in
         return "grant_changed"
     if not _effective(facts, grant_facts_of(session, [grant])[grant.id], now):
         return "grant_not_effective"
-    if not _manages_sharing(facts, person_id, now):
+    if not manages_sharing(facts, person_id, now):
         return "no_access"
     return None

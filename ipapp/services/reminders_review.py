@@ -34,6 +34,11 @@ def _keeping(facts: policy.PlanFacts, person_id: int, at: datetime) -> frozenset
     return policy.acting_relations(policy.Actor(person_id), facts, at) & KEEPERS
 
 
+def keeps(facts: policy.PlanFacts, person_id: int, at: datetime) -> bool:
+    """Would she be told of this plan's review date (reminder_preferences offers the choice)."""
+    return bool(_keeping(facts, person_id, at))
+
+
 def _candidates(facts: policy.PlanFacts) -> set[int]:
     guardians = {g.guardian_person_id for g in facts.guardianships}
     return ({facts.owner_person_id, facts.coordinator_person_id} | guardians) - {None}

@@ -126,6 +126,9 @@ class AlertsState(SessionState):
     new_message: bool = True
     review_due: bool = True
     access_ending: bool = True
+    # Offered only to whom they can reach (reminder_preferences.offered): a next of kin keeps no plan.
+    review_due_offered: bool = False
+    access_ending_offered: bool = False
     offsets: list[str] = []  # the offered times before a meeting, in words
     form_problems: dict[str, str] = {}
     preferences_notice: str = ""
@@ -144,6 +147,8 @@ class AlertsState(SessionState):
         self.meeting_first = reminder_preferences.place_of(chosen.meeting_first_minutes)
         self.meeting_second = reminder_preferences.place_of(chosen.meeting_second_minutes)
         self.new_message, self.review_due, self.access_ending = chosen.new_message, chosen.review_due, chosen.access_ending
+        offered = reminder_preferences.offered(self._person_id)
+        self.review_due_offered, self.access_ending_offered = "review_due" in offered, "access_ending" in offered
 
     def _load_sent(self) -> None:
         shown = reminders.sent_to(self._person_id, self.lang, utcnow(), limit=SHOWN_SENT)

@@ -74,8 +74,8 @@ def _press(page, name) -> None:
 
 
 def _for_device(action: str, label: str) -> re.Pattern:
-    """A device's button: "Send et prøvevarsel: Chrome på Linux" (the hidden part after a pause)."""
-    return re.compile(rf"^{re.escape(action)}\s*:\s*{re.escape(label)}$")
+    """A device's button: "Send et prøvevarsel: Chrome på Linux", its visible words first."""
+    return re.compile(rf"^{re.escape(action)}: {re.escape(label)}$")
 
 
 def _wait_for(condition, seconds: float = 15.0):
