@@ -3,7 +3,6 @@
 import reflex as rx
 from reflex_base.components.memo import memo
 from reflex_components_core.core.banner import has_too_many_connection_errors
-from reflex_components_sonner.toast import toast
 from starlette.applications import Starlette
 
 from ipapp.api.edge import secure_edge
@@ -13,6 +12,7 @@ from ipapp.api.print_routes import print_routes
 from ipapp.api.calendar_routes import calendar_routes
 from ipapp.api.session_routes import session_routes
 
+from ipapp.components.failure_notice import failure_notice, handler_failed
 from ipapp.components.text import t
 from ipapp.i18n import translate
 from ipapp.pages.account_pages import STATEMENT_ROUTE, demo_page, invitation_page, me_page, not_found_page, sign_in_page
@@ -71,8 +71,9 @@ app = rx.App(
         rx.el.meta(name="apple-mobile-web-app-title", content=translate("pwa.short_name")),
         rx.el.script(src="/register-sw.js", defer=True),
     ],
-    # The toast region is on every page: its name in the tab's language (sonner adds "alt+T").
-    toaster=toast.provider(custom_attrs={"containerAriaLabel": t("a11y.notifications")}),
+    # No toasts: ipapp shows none, and a failed handler's notice is its own, in her language.
+    toaster=None,
+    backend_exception_handler=handler_failed,
 )
 
 
@@ -87,7 +88,7 @@ def _connection_notice() -> rx.Component:
     # from these two hidden spans, which are in the tab's language.
     words = rx.el.div(rx.el.span(t("a11y.new_version"), id="ipapp-new-version-text"),
                       rx.el.span(t("a11y.reload"), id="ipapp-reload-text"), hidden=True)
-    return rx.fragment(memo(connection_notice)(), words)  # its own component: it reads the event loop's context
+    return rx.fragment(memo(connection_notice)(), words, failure_notice())  # its own component: it reads the event loop's context
 
 
 # Reminders: a sender thread in each backend worker while it serves (IPAPP_REMINDERS_IN_APP; on

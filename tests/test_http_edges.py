@@ -5,14 +5,15 @@ deeply nested JSON is a 400 with one log line, and the edge adds the security he
 import asyncio
 import logging
 
+import brotli
 import pytest
 from starlette.applications import Starlette
 from starlette.requests import Request
-from starlette.responses import PlainTextResponse
+from starlette.responses import PlainTextResponse, Response
 from starlette.routing import Route
 from starlette.testclient import TestClient
 
-from ipapp.api import bodies, edge
+from ipapp.api import bodies, document_scripts, edge
 from ipapp.api.passkey_routes import passkey_routes
 from ipapp.api.session_routes import signed_in_response
 from ipapp.config import reset_settings_cache
@@ -88,7 +89,12 @@ def test_a_body_that_trickles_in_times_out():
 
 def _edge_client() -> TestClient:
     inner = Starlette(routes=[Route("/x", lambda r: PlainTextResponse("ok")),
-                              Route("/assets/app-abc123.js", lambda r: PlainTextResponse("js"))])
+                              Route("/assets/app-abc123.js", lambda r: PlainTextResponse(
+                                  "js", headers={"etag": '"abc"', "last-modified": "Tue, 01 Dec 2026 10:00:00 GMT"})),
+                              Route("/mark.svg", lambda r: Response("<svg/>", media_type="image/svg+xml")),
+                              Route("/page", lambda r: Response(PAGE, media_type="text/html")),
+                              Route("/page.br", lambda r: Response(brotli.compress(PAGE), media_type="text/html",
+                                                                   headers={"content-encoding": "br"}))])
     return TestClient(edge.secure_edge(inner), base_url=ORIGIN)
 
 
@@ -109,6 +115,10 @@ def test_every_response_carries_the_security_headers(demo_cast):
     # A hashed script or stylesheet is never a document: none of a document's policies, still nosniff.
     assert asset["x-content-type-options"] == "nosniff" and asset["referrer-policy"] == "no-referrer"
     assert not {"content-security-policy", "permissions-policy", "x-frame-options"} & set(asset)
+    assert "etag" not in asset and "last-modified" not in asset  # never asked again: no validators
+    svg = _edge_client().get("/mark.svg").headers  # an SVG opened alone is a document: no script at all
+    assert svg["content-security-policy"] == "default-src 'none'; style-src 'unsafe-inline'; frame-ancestors 'none'"
+    assert svg["x-content-type-options"] == "nosniff"
 
 
 def test_on_https_hsts_is_sent_and_the_session_cookie_is_secure(demo_cast, monkeypatch):
@@ -116,6 +126,7 @@ def test_on_https_hsts_is_sent_and_the_session_cookie_is_secure(demo_cast, monke
     reset_settings_cache()
     edge.security_headers.cache_clear()
     edge.asset_headers.cache_clear()
+    edge.svg_headers.cache_clear()
     edge._our_header_names.cache_clear()
     try:
         headers = _edge_client().get("/x").headers
@@ -126,8 +137,58 @@ def test_on_https_hsts_is_sent_and_the_session_cookie_is_secure(demo_cast, monke
     finally:
         edge.security_headers.cache_clear()
         edge.asset_headers.cache_clear()
+        edge.svg_headers.cache_clear()
         edge._our_header_names.cache_clear()
         reset_settings_cache()
+
+
+PAGE = b"<html><script>window.a = 1</script><script src='/a.js'></script><script>window.b = 2</script></html>"
+
+
+def test_a_page_allows_only_its_own_inline_scripts_brotli_or_plain(demo_cast, monkeypatch):
+    """Not the whole build's list (some 2.5 KiB on every document): the two scripts this page holds,
+    read from the body as sent; a 304 or a HEAD, whose body is not read, gets the build's list."""
+    own = sorted(document_scripts.script_hash(s) for s in (b"window.a = 1", b"window.b = 2"))
+    monkeypatch.setattr(edge, "inline_script_hashes", lambda build: ["'sha256-every-page'"])
+    edge.security_headers.cache_clear()
+    try:
+        for path in ("/page", "/page.br"):
+            answer = _edge_client().get(path, headers={"accept-encoding": "br"})
+            script_src = answer.headers["content-security-policy"].split("script-src", 1)[1].split(";", 1)[0]
+            assert script_src.split()[2:] == own, path
+            assert "frame-ancestors 'none'" in answer.headers["content-security-policy"]
+            assert "camera=()" in answer.headers["permissions-policy"]
+            assert answer.content == PAGE  # the body itself untouched
+        head = _edge_client().head("/page").headers["content-security-policy"]
+        assert "'sha256-every-page'" in head
+    finally:
+        edge.security_headers.cache_clear()
+
+
+def test_a_page_the_server_sends_from_disk_gets_its_own_policy_and_goes_out_as_sent(demo_cast, tmp_path):
+    """granian sends static files itself (http.response.pathsend): the start waits for it, the
+    file is read for its scripts, and the pathsend goes on unchanged after the start."""
+    page = tmp_path / "index.html.br"
+    page.write_bytes(brotli.compress(PAGE))
+
+    async def inner(scope, receive, send):
+        await send({"type": "http.response.start", "status": 200,
+                    "headers": [(b"content-type", b"text/html; charset=utf-8"), (b"content-encoding", b"br")]})
+        await send({"type": "http.response.pathsend", "path": str(page)})
+
+    sent = []
+
+    async def record(message):
+        sent.append(message)
+
+    scope = {"type": "http", "method": "GET", "path": "/", "headers": [],
+             "extensions": {"http.response.pathsend": {}}}
+    asyncio.run(edge.secure_edge(inner)(scope, None, record))
+    assert [m["type"] for m in sent] == ["http.response.start", "http.response.pathsend"]
+    policy = dict(sent[0]["headers"])[b"content-security-policy"].decode()
+    own = sorted(document_scripts.script_hash(s) for s in (b"window.a = 1", b"window.b = 2"))
+    assert policy.split("script-src", 1)[1].split(";", 1)[0].split()[2:] == own
+    assert sent[1]["path"] == str(page)
 
 
 def test_inline_scripts_of_the_build_are_allowed_by_their_hash(tmp_path):

@@ -2,27 +2,27 @@
 hashed /assets/* scripts and stylesheets without the document-only ones), and only ipapp's own
 origin may open the websocket (`/_event`) - a missing Origin included.
 
-The Content-Security-Policy allows exactly the inline scripts the production build contains (by
-their SHA-256, collected from the built HTML once) and no others. Reflex runs `rx.call_script`
+The Content-Security-Policy allows exactly the inline scripts of the page it is sent with (by
+their SHA-256, read from the page's body: ipapp.api.document_scripts), and where a body is not read
+(a 304, another kind of document) those of the whole production build, collected once; no others. Reflex runs `rx.call_script`
 and its callbacks through `eval`, so 'unsafe-eval' stays until those are gone (see the notes).
 """
 
 from __future__ import annotations
 
-import base64
 import functools
-import hashlib
 import logging
 import re
 from pathlib import Path
 from urllib.parse import urlsplit
 
+from ipapp.api import document_scripts
+from ipapp.api.document_scripts import INLINE_SCRIPT
 from ipapp.config import settings
 
 log = logging.getLogger(__name__)
 
 EVENT_PATH = "/_event"
-INLINE_SCRIPT = re.compile(rb"<script(?![^>]*\bsrc=)[^>]*>(.*?)</script>", re.S)
 IMMUTABLE = b"public, max-age=31536000, immutable"
 PERMISSIONS = (
     "accelerometer=(), autoplay=(), camera=(), display-capture=(), geolocation=(), gyroscope=(), "
@@ -43,12 +43,12 @@ def static_dir() -> Path | None:
 
 
 def inline_script_hashes(build: Path | None) -> list[str]:
-    """'sha256-…' for every distinct inline script in the built HTML files."""
+    """'sha256-…' for every distinct inline script in the built HTML files: the policy of a
+    response whose own scripts are not read (not an HTML page sent whole, a 304)."""
     found: set[str] = set()
     if build is not None and build.is_dir():
         for page in build.rglob("*.html"):
-            for body in INLINE_SCRIPT.findall(page.read_bytes()):
-                found.add("'sha256-" + base64.b64encode(hashlib.sha256(body).digest()).decode() + "'")
+            found.update(document_scripts.script_hash(body) for body in INLINE_SCRIPT.findall(page.read_bytes()))
     return sorted(found)
 
 
@@ -100,14 +100,32 @@ PLAIN_KINDS = (b"image/png", b"image/x-icon", b"text/css", b"application/manifes
                b"application/javascript")
 
 
+def _kind(headers: list[tuple[bytes, bytes]]) -> bytes:
+    return next((v.split(b";")[0].strip().lower() for k, v in headers if k.lower() == b"content-type"), b"")
+
+
 def _never_a_document(path: str, headers: list[tuple[bytes, bytes]]) -> bool:
-    kind = next((v.split(b";")[0].strip().lower() for k, v in headers if k.lower() == b"content-type"), b"")
-    return kind in PLAIN_KINDS and path != "/sw.js"
+    return _kind(headers) in PLAIN_KINDS and path != "/sw.js"
 
 
 @functools.cache
 def asset_headers() -> tuple[tuple[bytes, bytes], ...]:
     return tuple((name, value) for name, value in security_headers() if name not in DOCUMENT_ONLY)
+
+
+# An SVG opened on its own is a document that could run scripts: it gets a policy of its own that
+# allows none (the icon needs only its inline style), not the pages' ~2.5 KiB one.
+SVG_POLICY = b"default-src 'none'; style-src 'unsafe-inline'; frame-ancestors 'none'"
+
+
+@functools.cache
+def svg_headers() -> tuple[tuple[bytes, bytes], ...]:
+    return (*asset_headers(), (b"content-security-policy", SVG_POLICY))
+
+
+# A hashed file never changes under its name and is cached for a year without asking again: its
+# validators would only be bytes on every first load.
+VALIDATORS = (b"etag", b"last-modified")
 
 
 @functools.cache
@@ -134,6 +152,58 @@ def origin_allowed(scope) -> bool:
     return (parts.scheme, parts.netloc) == (expected.scheme, expected.netloc)
 
 
+class _PageHold:
+    """An HTML page's start is held until its body has come (pages are a few KiB; past
+    MAX_HELD it goes out with every hash): then it is sent with a policy naming only the inline
+    scripts this page holds."""
+
+    MAX_HELD = 512 * 1024
+
+    def __init__(self, send):
+        self.send, self.start, self.chunks = send, None, []
+
+    @property
+    def holding(self) -> bool:
+        return self.start is not None
+
+    def hold(self, start: dict) -> None:
+        self.start = start
+
+    async def body(self, message: dict) -> None:
+        """An http.response.body, or a file the server sends itself (http.response.pathsend, as
+        granian does for static files): the start goes first, with this page's own policy."""
+        if message["type"] == "http.response.pathsend":
+            await self._start_with(_small_file(message.get("path", "")))
+            await self.send(message)
+            return
+        self.chunks.append(message.get("body", b""))
+        more = message.get("more_body", False)
+        if more and sum(map(len, self.chunks)) <= self.MAX_HELD:
+            return
+        body = b"".join(self.chunks)
+        await self._start_with(None if more else body)
+        await self.send({"type": "http.response.body", "body": body, "more_body": more})
+
+    async def _start_with(self, body: bytes | None) -> None:
+        headers = self.start["headers"]
+        encoding = next((v.strip().lower() for k, v in headers if k.lower() == b"content-encoding"), b"")
+        hashes = None if body is None else document_scripts.inline_script_hashes(body, encoding)
+        if hashes is not None:
+            own = content_security_policy(settings().public_origin, list(hashes)).encode()
+            headers = [(k, own if k == b"content-security-policy" else v) for k, v in headers]
+        await self.send({**self.start, "headers": headers})
+        self.start, self.chunks = None, []
+
+
+def _small_file(path: str) -> bytes | None:
+    """A page the server sends from disk, read to find its scripts (None when large or unreadable)."""
+    try:
+        file = Path(path)
+        return file.read_bytes() if file.stat().st_size <= _PageHold.MAX_HELD else None
+    except OSError:
+        return None
+
+
 def secure_edge(app):
     """api_transformer: wraps the whole backend (pages, routes, websocket)."""
 
@@ -153,16 +223,28 @@ def secure_edge(app):
             await app(scope, receive, send)
             return
         immutable = path.startswith("/assets/")
+        page = _PageHold(send) if scope.get("method") == "GET" else None
 
         async def with_headers(message):
             if message["type"] == "http.response.start":
                 ours = _our_header_names(immutable)
                 headers = [(k, v) for k, v in message.get("headers", ()) if k.lower() not in ours]
-                headers.extend(asset_headers() if immutable or _never_a_document(path, headers)
-                               else security_headers())
+                if immutable or _never_a_document(path, headers):
+                    headers.extend(asset_headers())
+                elif _kind(headers) == b"image/svg+xml":
+                    headers.extend(svg_headers())
+                else:
+                    headers.extend(security_headers())
+                    if page is not None and message.get("status") == 200 and _kind(headers) == b"text/html":
+                        page.hold({**message, "headers": headers})  # its own policy once its body is read
+                        return
                 if immutable and message.get("status") == 200:
+                    headers = [(k, v) for k, v in headers if k.lower() not in VALIDATORS]
                     headers.append((b"cache-control", IMMUTABLE))
                 message = {**message, "headers": headers}
+            elif page is not None and page.holding:
+                await page.body(message)
+                return
             await send(message)
 
         await app(scope, receive, with_headers)

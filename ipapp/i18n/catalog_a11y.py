@@ -3,9 +3,13 @@
 from ipapp.i18n.entry import three as _t
 
 MESSAGES: dict[str, dict[str, str]] = {
-    # The toast region (sonner adds its hotkey, "alt+T", after this name) and the connection notice
-    # that replaces Reflex's English one.
-    "a11y.notifications": _t("Varsler", "Varsel", "Notifications"),
+    # A handler of the backend failed (ipapp/components/failure_notice.py, instead of Reflex's toast).
+    "a11y.handler_failed": _t(
+        "Noe gikk galt, og det du nettopp gjorde ble kanskje ikke utført. Prøv igjen, eller last inn siden på nytt.",
+        "Noko gjekk gale, og det du nettopp gjorde vart kanskje ikkje utført. Prøv igjen, eller last inn sida på nytt.",
+        "Something went wrong, and what you just did may not have been done. Try again, or reload the page."),
+    "a11y.close_notice": _t("Lukk", "Lukk", "Close"),
+    # The connection notice that replaces Reflex's English one.
     "a11y.connection_lost": _t(
         "Forbindelsen med tjeneren er brutt. Vi prøver igjen …",
         "Sambandet med tenaren er brote. Vi prøver igjen …",

@@ -1,5 +1,6 @@
-"""One rx.box, rx.text, rx.vstack, rx.button or rx.heading switches Radix Themes back on silently
-(its 680 KiB stylesheet, render-blocking on a cheap phone): the production build must not have it."""
+"""The production build stays light. One rx.box, rx.text, rx.vstack, rx.button or rx.heading
+switches Radix Themes back on silently (its 680 KiB stylesheet, render-blocking on a cheap phone),
+and a toaster brings sonner back: the production build must have neither."""
 
 import json
 
@@ -19,3 +20,13 @@ def test_the_build_has_no_radix_themes_and_little_css(app_url):
     assert stylesheets, "the build has no stylesheet at all: is this the production build?"
     total = sum(path.stat().st_size for path in stylesheets)
     assert total < MAX_GLOBAL_CSS, f"{total} bytes of CSS in {[p.name for p in stylesheets]}"
+
+
+def test_no_page_loads_a_toast_library(app_url):
+    """The app has no toaster (ipapp.components.failure_notice tells a failed handler instead):
+    sonner, some 9 KiB of every first load, is in none of the built scripts."""
+    from conftest import TEST_WEB_DIR
+
+    scripts = list((TEST_WEB_DIR / "build" / "client" / "assets").glob("*.js"))
+    assert scripts, "the build has no scripts: is this the production build?"
+    assert not [p.name for p in scripts if b"data-sonner-toaster" in p.read_bytes()]

@@ -35,7 +35,7 @@ def test_routes_refuse_cross_site_posts_and_echo_no_foreign_origin(app_url):
 
 ROUTES = ("/", "/demo", "/logg-inn", "/kontakter", "/mal/1", "/deling", "/meg", "/samtykke", "/innsyn",
           "/inviter", "/invitasjon/not-a-real-code-3f9a", "/finnes-ikke", "/ping", "/_health",
-          "/auth/oidc/start", "/favicon.svg")
+          "/auth/oidc/start")
 # Never a document nor a worker: without the document-only policies (tests below).
 PLAIN = ("/ipapp.css", "/icon-192.png", "/manifest.webmanifest", "/register-sw.js")
 
@@ -67,6 +67,13 @@ def test_every_route_answers_with_the_security_headers(app_url):
         assert asset.headers.get("x-content-type-options") == "nosniff"
         assert "content-security-policy" not in asset.headers and "permissions-policy" not in asset.headers
         _check_headers("/sw.js", client.get(app_url + "/sw.js"))  # a worker runs under its own policy
+        # Hashed: cached a year without asking again, so no validators.
+        assert "etag" not in asset.headers and "last-modified" not in asset.headers
+        # An SVG opened as a document runs no script at all: a policy of its own that allows none.
+        icon = client.get(app_url + "/favicon.svg")
+        assert icon.status_code == 200 and icon.headers.get("x-content-type-options") == "nosniff"
+        assert icon.headers["content-security-policy"].startswith("default-src 'none';")
+        assert "script-src" not in icon.headers["content-security-policy"]
         for path in PLAIN:
             plain = client.get(app_url + path)
             assert plain.status_code == 200 and plain.headers.get("x-content-type-options") == "nosniff", path

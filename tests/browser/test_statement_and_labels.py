@@ -1,5 +1,5 @@
-"""Issue 13: the accessibility statement for everyone, the toast region's name in the page's
-language, no "nothing here" flash while a page's data is on its way, no label read twice, and a
+"""Issue 13: the accessibility statement for everyone, a failed handler told in the page's
+language (no English toast), no "nothing here" flash while a page's data is on its way, no label read twice, and a
 passkey named after the phone it was made on and renamed under Meg."""
 
 import re
@@ -89,20 +89,32 @@ def test_the_statement_is_for_everyone_from_the_sign_in_page_and_from_meg(
     expect(page.get_by_role("heading", level=1, name="Min plan")).to_be_visible()
 
 
-def test_the_notification_region_is_named_in_the_pages_language(page, app_url):
+def test_no_english_toast_region_and_a_failed_handler_is_told_in_her_language(page, app_url):
+    """No toast library on any page (Reflex's toaster is off, its English "An error occurred" gone):
+    a handler that fails answers with the script of ipapp.components.failure_notice.handler_failed,
+    which shows one notice in the tab's language in an alert region; its button closes it."""
+    from ipapp.components.failure_notice import handler_failed
+
+    shown = handler_failed(RuntimeError("a test failure")).args[0][1]._var_value  # the script it sends
     page.goto(f"{app_url}/logg-inn")
     expect(page.get_by_role("button", name="Logg inn med passnøkkel")).to_be_enabled()
-    region = page.locator("section[aria-live]")
-    expect(region).to_have_attribute("aria-label", "Varsler alt+T")
-    # Reflex's own English connection parts are gone: no "Connection Error" title on the page.
+    assert page.locator("section[aria-live], [data-sonner-toaster]").count() == 0
     assert page.locator("[title*='Connection'], [aria-label*='Notifications']").count() == 0
+    notice = page.locator("#ipapp-failed")
+    expect(notice).to_be_hidden()
+    page.evaluate(shown)
+    expect(page.get_by_role("alert")).to_contain_text(MESSAGES["a11y.handler_failed"]["nb"])
+    close = page.get_by_role("button", name="Lukk")
+    close.focus()
+    page.keyboard.press("Enter")
+    expect(notice).to_be_hidden()
     page.get_by_label("English").click()
     expect(page.get_by_role("heading", level=1, name="Sign in")).to_be_visible()
-    expect(region).to_have_attribute("aria-label", "Notifications alt+T")
-    page.get_by_label("Nynorsk").click()
-    expect(region).to_have_attribute("aria-label", "Varsel alt+T")
+    page.evaluate(shown)
+    expect(page.get_by_role("alert")).to_contain_text(MESSAGES["a11y.handler_failed"]["en"])
+    page.get_by_role("button", name="Close").click()
+    expect(notice).to_be_hidden()
     page.get_by_label("Bokmål").click()
-    expect(region).to_have_attribute("aria-label", "Varsler alt+T")
 
 
 def test_a_page_change_says_henter_and_never_flashes_an_empty_list(page, app_url, assert_accessible):
