@@ -29,7 +29,7 @@ def failure_notice() -> rx.Component:
                          class_name="button button-secondary"),
             id=NOTICE_ID, hidden=True, class_name="notice notice-error",
         ),
-        role="alert",
+        role="alert", class_name="failure-notice",  # stays in view at the top while she scrolls
     )
 
 
