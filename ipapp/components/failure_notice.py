@@ -20,16 +20,16 @@ HIDE_JS = f"(() => {{ const notice = document.getElementById({NOTICE_ID!r}); if 
 
 
 def failure_notice() -> rx.Component:
-    """An alert region, always there (a screen reader announces what appears in it), holding the
-    notice, hidden until a handler fails."""
+    """The notice, hidden until a handler fails: an alert once shown (a screen reader announces an
+    alert as it appears; while hidden it is in no one's way, nor among the page's alerts)."""
     return rx.el.div(
         rx.el.div(
             rx.el.p(t("a11y.handler_failed")),
             rx.el.button(t("a11y.close_notice"), type="button", on_click=rx.call_script(HIDE_JS),
                          class_name="button button-secondary"),
-            id=NOTICE_ID, hidden=True, class_name="notice notice-error",
+            id=NOTICE_ID, hidden=True, role="alert", class_name="notice notice-error",
         ),
-        role="alert", class_name="failure-notice",  # stays in view at the top while she scrolls
+        class_name="failure-notice",  # stays in view at the top while she scrolls
     )
 
 
