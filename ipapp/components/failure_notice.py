@@ -15,8 +15,8 @@ from ipapp.components.text import t
 log = logging.getLogger("ipapp.handlers")
 
 NOTICE_ID = "ipapp-failed"
-SHOW_JS = f"(() => {{ const notice = document.getElementById({NOTICE_ID!r}); if (notice) notice.hidden = false; }})()"
-HIDE_JS = f"(() => {{ const notice = document.getElementById({NOTICE_ID!r}); if (notice) notice.hidden = true; }})()"
+_HIDDEN_JS = "(() => { const notice = document.getElementById(%r); if (notice) notice.hidden = %s; })()"
+SHOW_JS, HIDE_JS = (_HIDDEN_JS % (NOTICE_ID, hidden) for hidden in ("false", "true"))
 
 
 def failure_notice() -> rx.Component:

@@ -236,8 +236,7 @@ def load_context(session: Session, person_id: int | None, plan_id: object, now: 
         plan, is_unit_admin = found if found is not None else (None, False)
     if plan is None:
         raise AccessDenied("no_such_plan")
-    actor = policy.Actor(person_id=person_id, is_unit_admin=bool(is_unit_admin)) if person_id is not None \
-        else policy.Actor(person_id=None)
+    actor = policy.Actor(person_id=person_id, is_unit_admin=bool(is_unit_admin))
     return PlanContext(plan, read_cache.facts_of(session, plan, lambda: plan_facts(session, plan)), actor, now)
 
 
