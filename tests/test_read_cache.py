@@ -6,6 +6,7 @@ reader's access (a write, or the clock alone) is never answered from what was ke
 Plans made through the services (tests/living_plan.py), on SQLite files; nothing is mocked but the
 clock of one read."""
 
+import re
 from datetime import timedelta
 
 import pytest
@@ -250,7 +251,34 @@ def test_what_changed_since_her_last_visit_is_kept_and_a_look_a_moment_ago_costs
         [c.text for c in later.changes if "Trene to ganger i uka" in c.text]
 
 
+def test_a_new_sign_in_reads_only_what_changed_since_its_previous_visit(plans):
+    """Her phone and her tablet each have a previous visit of their own: the rest of the overview
+    is the same page, kept once; a new previous visit reads her visit and the plan's changes."""
+    plan, _ = plans
+    overview_page.open_overview(plan.owner_id, plan.plan_id, "nb", session_id=201)
+    goal_editing.add_goal(plan.coordinator_id, plan.plan_id, {"title": "Komme i arbeid"})
+    phone, full_queries = _statements_of(plan.owner_id, plan.plan_id, 202)
+    tablet, tablet_queries = _statements_of(plan.owner_id, plan.plan_id, 203)
+    assert tablet.overview == phone.overview and tablet.missing == phone.missing
+    assert phone.changes and tablet.changes == []  # the tablet's previous visit is the phone's look
+    # The plan with her unit-admin mark; her visit, read and moved; the plan's changes since; its
+    # next meeting moment (until when what was read stays true).
+    assert [_verb_and_table(q) for q in tablet_queries] == [
+        ("SELECT", "plan"), ("SELECT", "plan_visit"), ("UPDATE", "plan_visit"), ("SELECT", "plan_version"),
+        ("SELECT", "meeting")]
+    assert len(tablet_queries) < len(full_queries) / 2
+
+
 def _open_in(person_id: int, plan_id: int, session_id: int) -> tuple[overview_page.OverviewPage, int]:
+    page, statements = _statements_of(person_id, plan_id, session_id)
+    return page, len(statements)
+
+
+def _verb_and_table(statement: str) -> tuple[str, str]:
+    return statement.split()[0], re.search(r'\b(?:FROM|UPDATE)\s+"?(\w+)', statement).group(1)
+
+
+def _statements_of(person_id: int, plan_id: int, session_id: int) -> tuple[overview_page.OverviewPage, list[str]]:
     with counted() as statements:
         page = overview_page.open_overview(person_id, plan_id, "nb", session_id=session_id)
-    return page, len(statements)
+    return page, statements

@@ -46,9 +46,11 @@ def open_overview(person_id: int | None, plan_id: object, locale: str,
         # A grant "ends soon" from REMIND_BEFORE before its end: a moment of this page's own.
         entering = tuple(g.valid_until - REMIND_BEFORE for g in ctx.facts.grants)
         since = visit(session, ctx, session_id)
-        overview, missing, people, consent, ending, renewal, changes = read_cache.page(
-            session, ctx, "overview", (locale, since), lambda: _content(session, ctx, locale, keeper, sharing, since),
-            entering)
+        overview, missing, people, consent, ending, renewal = read_cache.page(
+            session, ctx, "overview", (locale,), lambda: _content(session, ctx, locale, keeper, sharing), entering)
+        # Kept apart: a new previous visit (each sign-in session has its own) reads only what changed.
+        changes = read_cache.page(session, ctx, "changes", (locale, since),
+                                  lambda: changes_since(session, ctx, since, locale))
         fingerprint, next_change_at = watch_in(ctx)
         return OverviewPage(
             overview=overview,
@@ -63,14 +65,13 @@ def open_overview(person_id: int | None, plan_id: object, locale: str,
         )
 
 
-def _content(session, ctx, locale: str, keeper: bool, sharing: bool, since: datetime | None) -> tuple:
-    """What the overview shows that is the same for this reader, since her previous visit, until
-    the plan changes (or the clock passes one of its moments: read_cache.clock_limit; what changed
-    is told by day, "i dag kl. 10.00", so midnight is one of them)."""
+def _content(session, ctx, locale: str, keeper: bool, sharing: bool) -> tuple:
+    """What the overview shows that is the same for this reader until the plan changes (or the
+    clock passes one of its moments: read_cache.clock_limit; midnight is one of them, which also
+    keeps "what changed", told by day as "i dag kl. 10.00", true)."""
     overview = overview_in(session, ctx, locale)
     missing = missing_for(session, [ctx.plan], {ctx.plan.id: ctx.facts.coordinator_person_id},
                           oslo_today(ctx.now), locale, ctx.now)[ctx.plan.id] if keeper else []
     people = participants(session, ctx, locale) if Section.CONTACTS in ctx.readable else []
     return (overview, missing, people, consent_state(session, ctx, locale) if keeper else "",
-            ending_soon_in(session, ctx, locale) if sharing else [], sharing and renewal_needed_in(session, ctx),
-            changes_since(session, ctx, since, locale))
+            ending_soon_in(session, ctx, locale) if sharing else [], sharing and renewal_needed_in(session, ctx))
