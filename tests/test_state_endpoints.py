@@ -168,3 +168,30 @@ def test_a_tab_keeps_only_the_page_it_shows(service_engine, tab):
     assert tab.goals == [] and tab.missing == [] and tab.participants == []  # the overview's are gone
     PlanState.load_contacts.fn(tab)
     assert tab.goal is None and tab.goal_choices == [] and tab.contact_choices == []
+
+
+def test_a_new_device_speaks_her_language_from_the_first_frame_and_the_page_load_sends_none_of_it(
+        service_engine, tab):
+    """Made through the services: she chose nynorsk under Meg; this device has chosen nothing. The
+    first event (the hydrate's) already gives her role and language in nynorsk; the page's load
+    then changes nothing of the session's state (each of the page's texts listens to it: a second
+    copy of the language would render them all again), nor the device's own choice."""
+    from living_plan import make_plan
+    from soft_authenticator import SoftAuthenticator
+
+    from ipapp.services import invitations, people
+
+    plan = make_plan()
+    code = plan.invitations["owner"].code
+    phone = SoftAuthenticator(origin="http://localhost:3000")
+    account_id, _ = invitations.redeem(code, phone.register(invitations.registration_options(code)), "Telefon")
+    people.set_locale(plan.owner_id, "nn")
+    _use_cookie(tab, f"{sessions.SESSION_COOKIE}={sessions.start_session(account_id, 'test')}")
+    session = tab.parent_state
+    SessionState.load_not_found.fn(session)  # the first event binds the tab to her session
+    assert (session.lang, session.viewer_role, session.locale) == ("nn", "Planeigar", "")
+    session._clean()
+    PlanState.load_overview.fn(tab)
+    assert tab.loaded and tab.header is not None
+    sent = {name for name in session.dirty_vars if not name.startswith("_")}  # "_" vars stay on the server
+    assert sent == set() and session.locale == ""

@@ -63,12 +63,14 @@ def active_people(locale: str) -> list[PersonView]:
 
 
 def describe(person_id: int, locale: str) -> PersonView | None:
+    """Who she is, her role in `locale` ("": in the language she chose under Meg)."""
     with transaction() as session:
         person = session.get(Person, person_id)
         if person is None:
             return None
         key = role_key(session, person_id)
-        return PersonView(id=person.id, name=person.full_name, role_label=translate(f"role.{key}", locale),
+        return PersonView(id=person.id, name=person.full_name,
+                          role_label=translate(f"role.{key}", locale or person.locale),
                           locale=person.locale)
 
 

@@ -51,7 +51,7 @@ class EditState(SessionState):
     @endpoint("signed_in")
     def forget(self):
         """A page opens without an earlier page's message or problems."""
-        self._clear()
+        self._show(problems={}, notice="", refused="", conflict_form="", conflict_rows=[])
 
     def _clear(self) -> None:
         self.problems, self.notice, self.refused = {}, "", ""

@@ -323,13 +323,6 @@ class PlanState(SessionState):
         self.loaded = True
         return self._finish(f"load_{name}", page.watch)
 
-    def _show(self, **values) -> None:
-        """Set what the page shows. A value equal to what the tab already has is not set again, so
-        it is not sent again: opening the overview anew sends only what changed."""
-        for name, value in values.items():
-            if getattr(self, name) != value:
-                setattr(self, name, value)
-
     def _remember_versions(self, goals=(), contacts=(), notes=(), about=None, meetings=()) -> None:
         """What each edit form starts from; a reload for someone else's change keeps the old."""
         if self._live_reload:

@@ -77,15 +77,24 @@ class SessionState(rx.State):
 
     @rx.var
     def lang(self) -> str:
-        return normalize_locale(self.locale)
+        # This device's choice, else the one she made under Meg. Not copied into `locale` on a new
+        # device: the hydrate snapshot may not write browser storage, so the copy came with the page's
+        # load and made every text of the page (each listens to this state) render a second time.
+        return normalize_locale(self.locale or self._person_locale)
+
+    def _show(self, **values) -> None:
+        """Set what the page shows. A value equal to what the tab already has is not set again, so
+        it is not sent again: opening the overview anew sends only what changed, and a page's
+        load that finds nothing to clear sends no delta (and no render) for it."""
+        for name, value in values.items():
+            if getattr(self, name) != value:
+                setattr(self, name, value)
 
     def _text(self, key: str, **params: object) -> str:
         return translate(key, self.lang, **params)
 
     def _set_html_lang(self):
         """Every page load ends here: the page in her language, its <html lang> and its title."""
-        if not self.locale and self._person_locale:
-            self.locale = self._person_locale  # a new device: the language she chose under Meg
         return _language_script(self.lang, page_title(self.router.route_id, self.lang))
 
     def _sign_in_route(self) -> str:
@@ -118,7 +127,7 @@ class SessionState(rx.State):
         self._session_ends_at = active.ends_at if active else None
         self._person_id = person_id
         self._plan_id, self.has_workspace = people.starting_point(person_id) if person_id else (None, False)
-        viewer = people.describe(person_id, self.lang) if person_id else None
+        viewer = people.describe(person_id, self.locale) if person_id else None  # "": in hers
         self.signed_in = viewer is not None
         self._person_locale = viewer.locale if viewer else ""
         self.viewer_name = viewer.name if viewer else ""

@@ -76,8 +76,7 @@ class SharingState(SessionState):
     @endpoint("signed_in")
     def forget_notices(self):
         """A page that shows this state's notices opens without an earlier page's message."""
-        self._say()
-        self.invitation = None
+        self._show(problem="", problem_link="", problem_link_text="", notice="", invitation=None)
 
     def _attempt(self, service, *args, denied: str):
         """Call a sharing service for this person's plan. A refusal shows its message (`denied`
