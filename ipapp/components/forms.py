@@ -32,8 +32,8 @@ def field(form_key, name: str, label_key: str, *, value="", kind: str = "text", 
                   aria_describedby=rx.cond(problem != "", error_id, ""), required=required)
     if max_length:
         common["max_length"] = max_length
-    if autocomplete:
-        common["autocomplete"] = autocomplete
+    if autocomplete:  # Reflex's name; an unknown prop ("autocomplete") would become a CSS rule
+        common["auto_complete"] = autocomplete
     if rows:
         control = rx.el.textarea(default_value=value, rows=rows, **common)
     else:

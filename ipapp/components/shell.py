@@ -21,7 +21,7 @@ NAV_ITEMS = [
 
 def icon(name: str) -> rx.Component:
     """A decorative icon: the text label beside it carries the meaning."""
-    return rx.icon(name, size=24, aria_hidden="true", focusable="false", class_name="icon")
+    return rx.icon(name, size=24, aria_hidden="true", class_name="icon")
 
 
 def link(*children, href, **props) -> rx.Component:

@@ -8,11 +8,11 @@ from ipapp.components.text import t
 from ipapp.state.invite import ROLE_CHOICES, InviteState
 
 
-def _field(name: str, label_key: str, input_type: str = "text", autocomplete: str = "off",
-           required: bool = False) -> rx.Component:
+def _field(name: str, label_key: str, input_type: str = "text", required: bool = False) -> rx.Component:
+    """A field about the person invited, not the one typing: the browser offers none of her own."""
     return rx.el.div(
         rx.el.label(t(label_key), html_for=f"invite-{name}"),
-        rx.el.input(id=f"invite-{name}", name=name, type=input_type, autocomplete=autocomplete,
+        rx.el.input(id=f"invite-{name}", name=name, type=input_type, auto_complete="off",
                     required=required, class_name="input"),
         class_name="field",
     )
@@ -86,10 +86,10 @@ def invite_page() -> rx.Component:
                         rx.el.p(InviteState.problem, role="alert", class_name="notice notice-error")),
                 _result(),
                 rx.el.form(
-                    _field("given_name", "invite.given_name", autocomplete="given-name", required=True),
-                    _field("family_name", "invite.family_name", autocomplete="family-name", required=True),
-                    _field("email", "invite.email", input_type="email", autocomplete="email"),
-                    _field("phone", "invite.phone", input_type="tel", autocomplete="tel"),
+                    _field("given_name", "invite.given_name", required=True),
+                    _field("family_name", "invite.family_name", required=True),
+                    _field("email", "invite.email", input_type="email"),
+                    _field("phone", "invite.phone", input_type="tel"),
                     rx.el.fieldset(
                         rx.el.legend(t("invite.role")),
                         *[

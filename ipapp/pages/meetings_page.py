@@ -146,14 +146,11 @@ def _keeper_tools(meeting) -> rx.Component:
     )
 
 
-def linked_mark(item_id, card: bool = False) -> dict:
-    """The look of the item a link opened: a bar in the brand colour at its left (no new
-    stylesheet). A card has padding of its own: the bar is drawn inside it, nothing moves."""
-    linked = PlanState.linked_id == item_id
-    if card:
-        return {"box_shadow": rx.cond(linked, "inset 6px 0 0 var(--brand)", "none")}
-    return {"border_left": rx.cond(linked, "6px solid var(--brand)", "none"),
-            "padding_left": rx.cond(linked, "0.75rem", "0")}
+def linked_class(item_id, classes: str) -> rx.Var:
+    """`classes`, plus "linked" on the item a link opened: a bar in the brand colour at its left
+    (ipapp.css; a card draws it inside its padding, nothing moves). A class, not a style prop:
+    Emotion would serialize a style for every item on every render of the list."""
+    return rx.cond(PlanState.linked_id == item_id, classes + " linked", classes)
 
 
 def link_missing_notice(key: str) -> rx.Component:
@@ -184,8 +181,7 @@ def _meeting(meeting) -> rx.Component:
         history_link("/historikk/mote/" + meeting.id.to_string(), meeting.title),
         rx.cond(may_write("meetings"), _keeper_tools(meeting)),
         id="mote-" + meeting.id.to_string(),
-        class_name="stack",
-        **linked_mark(meeting.id),
+        class_name=linked_class(meeting.id, "stack"),
     )
 
 

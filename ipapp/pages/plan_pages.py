@@ -7,7 +7,7 @@ from ipapp.components.forms import edit_form, edit_result, field, hidden, may_wr
 from ipapp.components.shell import page_shell
 from ipapp.state.editing import EditState
 from ipapp.components.text import t
-from ipapp.pages.meetings_page import link_missing_notice, linked_mark
+from ipapp.pages.meetings_page import link_missing_notice, linked_class
 from ipapp.state.plan import PlanState
 
 
@@ -45,8 +45,7 @@ def _thread(thread) -> rx.Component:
             rx.cond(thread.handled, t("messages.reopen"), t("messages.mark_handled")), type="button",
             on_click=EditState.mark_handled(thread.id, ~thread.handled), class_name="button button-secondary")),
         id="samtale-" + thread.id.to_string(),
-        class_name="card stack",
-        **linked_mark(thread.id, card=True),
+        class_name=linked_class(thread.id, "card stack"),
     )
 
 

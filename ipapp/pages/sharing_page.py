@@ -96,7 +96,7 @@ def _new_person_field(name: str, label_key: str, input_type: str = "text", autoc
     return rx.el.div(
         rx.el.label(t(label_key), html_for=f"sharing-new-{name}"),
         rx.el.input(id=f"sharing-new-{name}", name=f"new_{name}", type=input_type,
-                    autocomplete=autocomplete, class_name="input"),
+                    auto_complete=autocomplete, class_name="input"),
         class_name="field",
     )
 

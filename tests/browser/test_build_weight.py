@@ -30,3 +30,15 @@ def test_no_page_loads_a_toast_library(app_url):
     scripts = list((TEST_WEB_DIR / "build" / "client" / "assets").glob("*.js"))
     assert scripts, "the build has no scripts: is this the production build?"
     assert not [p.name for p in scripts if b"data-sonner-toaster" in p.read_bytes()]
+
+
+def test_no_page_gives_an_element_a_style_prop_that_emotion_would_serialize_on_every_render(app_url):
+    """A prop Reflex does not know on a component (focusable="false" on rx.icon did) goes into its
+    `css`, and Emotion then serializes and hashes that style on every render of it, with two
+    wrapper components more per element: 21 icons of the overview were 44 of the 223 components
+    its content render re-rendered. Our styles live in ipapp.css; no compiled page has a css prop."""
+    from conftest import TEST_WEB_DIR
+
+    pages = [*(TEST_WEB_DIR / "app" / "routes").glob("*.jsx"), *(TEST_WEB_DIR / "app_components").rglob("*.jsx")]
+    assert pages, "no compiled pages: is this the production build?"
+    assert not [p.name for p in pages if "css:({" in p.read_text()]

@@ -237,6 +237,9 @@ def test_a_coordinator_cannot_become_the_owner_with_a_new_code_and_the_owner_see
     # The coordinator makes a new code for the owner, as for a lost phone ...
     coordinator.goto(f"{url}/inviter")
     expect(coordinator.get_by_role("heading", level=1, name="Inviter")).to_be_visible()
+    # The new person's fields are about someone else: her browser fills in none of her own.
+    for field in ("given_name", "family_name", "email", "phone"):
+        expect(coordinator.locator(f"#invite-{field}")).to_have_attribute("autocomplete", "off")
     row = coordinator.locator("li.access-row").filter(has_text="Pia Passnøkkel")
     row.get_by_role("button", name="Lag ny invitasjon").click()
     expect(coordinator.get_by_role("heading", name="Gjenopprettingskode laget")).to_be_visible()
