@@ -92,11 +92,12 @@ def _grantee_label(g) -> rx.Component:
                    rx.el.span(named, " – ", t("sharing.will_be_invited")), named)
 
 
-def _new_person_field(name: str, label_key: str, input_type: str = "text", autocomplete: str = "off"):
+def _new_person_field(name: str, label_key: str, input_type: str = "text"):
+    """A field about the person she shares with: the browser offers none of her own."""
     return rx.el.div(
         rx.el.label(t(label_key), html_for=f"sharing-new-{name}"),
         rx.el.input(id=f"sharing-new-{name}", name=f"new_{name}", type=input_type,
-                    auto_complete=autocomplete, class_name="input"),
+                    auto_complete="off", class_name="input"),
         class_name="field",
     )
 

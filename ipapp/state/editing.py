@@ -51,11 +51,10 @@ class EditState(SessionState):
     @endpoint("signed_in")
     def forget(self):
         """A page opens without an earlier page's message or problems."""
-        self._show(problems={}, notice="", refused="", conflict_form="", conflict_rows=[])
+        self._clear()
 
     def _clear(self) -> None:
-        self.problems, self.notice, self.refused = {}, "", ""
-        self.conflict_form, self.conflict_rows = "", []
+        self._show(problems={}, notice="", refused="", conflict_form="", conflict_rows=[])
 
     async def _save(self, form_key: str, form: dict, service, *args, saved: str = "edit.saved",
                     reset_form: bool = False):

@@ -58,7 +58,7 @@ class SharingState(SessionState):
 
     def _say(self, notice: str = "") -> None:
         """No problem (any more); `notice` says what was done."""
-        self.problem, self.problem_link, self.problem_link_text, self.notice = "", "", "", notice
+        self._show(problem="", problem_link="", problem_link_text="", notice=notice)
 
     @rx.event
     @endpoint("signed_in")
@@ -76,7 +76,8 @@ class SharingState(SessionState):
     @endpoint("signed_in")
     def forget_notices(self):
         """A page that shows this state's notices opens without an earlier page's message."""
-        self._show(problem="", problem_link="", problem_link_text="", notice="", invitation=None)
+        self._say()
+        self._show(invitation=None)
 
     def _attempt(self, service, *args, denied: str):
         """Call a sharing service for this person's plan. A refusal shows its message (`denied`
