@@ -5,6 +5,8 @@ import os
 import reflex as rx
 from reflex_base.plugins.sitemap import SitemapPlugin
 
+from ipapp.components.icon_sprite import IconSprite
+
 # Only our own pages may open the websocket or call the routes with credentials: Reflex would
 # otherwise accept any Origin. The same value as ipapp.config's IPAPP_ORIGIN.
 PUBLIC_ORIGIN = os.environ.get("IPAPP_ORIGIN", "").strip().rstrip("/") or "http://localhost:3000"
@@ -24,4 +26,5 @@ config = rx.Config(
     cors_allowed_origins=[PUBLIC_ORIGIN],
     # Plain HTML elements and our own stylesheet: no Radix Themes CSS (680 KiB) on a cheap phone.
     disable_plugins=[SitemapPlugin],
+    plugins=[IconSprite()],  # the icons as one hashed file (ipapp/components/icon_sprite.py)
 )

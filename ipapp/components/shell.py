@@ -3,6 +3,7 @@
 import reflex as rx
 from reflex_components_core.react_router.dom import ReactRouterLink
 
+from ipapp.components import icon_sprite
 from ipapp.components.text import t
 from ipapp.services import menu
 from ipapp.state.plan import PlanState
@@ -20,8 +21,10 @@ NAV_ITEMS = [
 
 
 def icon(name: str) -> rx.Component:
-    """A decorative icon: the text label beside it carries the meaning."""
-    return rx.icon(name, size=24, aria_hidden="true", class_name="icon")
+    """A decorative icon: the text label beside it carries the meaning. Two plain elements that
+    draw from the sprite (no component of its own to render or hydrate)."""
+    return rx.el.svg(rx.el.svg.use(href=icon_sprite.href(name)), width="24", height="24",
+                     aria_hidden="true", class_name="icon")
 
 
 def link(*children, href, **props) -> rx.Component:

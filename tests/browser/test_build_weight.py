@@ -42,3 +42,27 @@ def test_no_page_gives_an_element_a_style_prop_that_emotion_would_serialize_on_e
     pages = [*(TEST_WEB_DIR / "app" / "routes").glob("*.jsx"), *(TEST_WEB_DIR / "app_components").rglob("*.jsx")]
     assert pages, "no compiled pages: is this the production build?"
     assert not [p.name for p in pages if "css:({" in p.read_text()]
+
+
+def test_icons_come_from_the_hashed_sprite_not_from_icon_components(app_url, page):
+    """Each lucide-react icon was two React components and a path element per stroke, rendered
+    and hydrated on every page (the overview's content render: 179 components, 135 without them).
+    No compiled page imports lucide-react; the overview's icons draw from the sprite, which is
+    served as a hashed, year-cached file."""
+    from conftest import TEST_WEB_DIR
+
+    from ipapp.components import icon_sprite
+
+    pages = [*(TEST_WEB_DIR / "app" / "routes").glob("*.jsx"), *(TEST_WEB_DIR / "app_components").rglob("*.jsx")]
+    assert pages and not [p.name for p in pages if "lucide-react" in p.read_text()]
+    sprite = page.request.get(app_url + icon_sprite.URL)
+    assert sprite.status == 200 and sprite.headers["content-type"] == "image/svg+xml"
+    assert sprite.headers["cache-control"] == "public, max-age=31536000, immutable"
+    from test_pages import _sign_in_as
+
+    _sign_in_as(page, app_url, "Sofie")  # how it looks, not what she can do: the demo is enough
+    page.locator("main svg.icon").first.wait_for()
+    drawn = page.evaluate("""() => [...document.querySelectorAll('svg.icon use')].map(use => {
+        const box = use.getBBox(); return [use.getAttribute('href'), box.width > 0 && box.height > 0]; })""")
+    assert drawn and all(href.startswith(icon_sprite.URL + "#") for href, _ in drawn)
+    assert all(ok for _, ok in drawn), [href for href, ok in drawn if not ok]
