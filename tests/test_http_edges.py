@@ -87,11 +87,20 @@ def test_a_body_that_trickles_in_times_out():
     assert asyncio.run(scenario()) == 408
 
 
+def _varied(request) -> Response:
+    response = Response("ok", headers={"vary": "Accept-Encoding, Origin"})
+    response.raw_headers += [(b"vary", b"Origin"), (b"vary", b"origin")]  # as Reflex's layers add it
+    return response
+
+
 def _edge_client() -> TestClient:
     inner = Starlette(routes=[Route("/x", lambda r: PlainTextResponse("ok")),
                               Route("/assets/app-abc123.js", lambda r: PlainTextResponse(
                                   "js", headers={"etag": '"abc"', "last-modified": "Tue, 01 Dec 2026 10:00:00 GMT"})),
                               Route("/mark.svg", lambda r: Response("<svg/>", media_type="image/svg+xml")),
+                              Route("/assets/icons-abc123.svg", lambda r: Response(
+                                  "<svg/>", media_type="image/svg+xml", headers={"etag": '"abc"'})),
+                              Route("/varied", _varied),
                               Route("/page", lambda r: Response(PAGE, media_type="text/html")),
                               Route("/page.br", lambda r: Response(brotli.compress(PAGE), media_type="text/html",
                                                                    headers={"content-encoding": "br"}))])
@@ -119,6 +128,15 @@ def test_every_response_carries_the_security_headers(demo_cast):
     svg = _edge_client().get("/mark.svg").headers  # an SVG opened alone is a document: no script at all
     assert svg["content-security-policy"] == "default-src 'none'; style-src 'unsafe-inline'; frame-ancestors 'none'"
     assert svg["x-content-type-options"] == "nosniff"
+    sprite = _edge_client().get("/assets/icons-abc123.svg").headers  # the icon sprite: both at once
+    assert sprite["content-security-policy"] == svg["content-security-policy"]
+    assert sprite["cache-control"] == "public, max-age=31536000, immutable" and "etag" not in sprite
+
+
+def test_vary_names_each_header_once():
+    """Reflex's CORS adds "Origin" once more for each layer a response passes."""
+    response = _edge_client().get("/varied")
+    assert response.headers.get_list("vary") == ["Accept-Encoding, Origin"]
 
 
 def test_on_https_hsts_is_sent_and_the_session_cookie_is_secure(demo_cast, monkeypatch):

@@ -128,6 +128,20 @@ def svg_headers() -> tuple[tuple[bytes, bytes], ...]:
 VALIDATORS = (b"etag", b"last-modified")
 
 
+def _one_vary(headers: list[tuple[bytes, bytes]]) -> list[tuple[bytes, bytes]]:
+    """One Vary header, each name once: Reflex's CORS adds "Origin" again for every layer it
+    passes ("Accept-Encoding, Origin, Origin, Origin" on a static file), which only costs bytes."""
+    varies = [value for name, value in headers if name.lower() == b"vary"]
+    if not varies:
+        return headers
+    names: dict[bytes, bytes] = {}
+    for value in varies:
+        for name in value.split(b","):
+            if name.strip():
+                names.setdefault(name.strip().lower(), name.strip())
+    return [(k, v) for k, v in headers if k.lower() != b"vary"] + [(b"vary", b", ".join(names.values()))]
+
+
 @functools.cache
 def _our_header_names(immutable: bool) -> frozenset[bytes]:
     """Headers the edge sets itself: a copy from inside is dropped, never doubled."""
@@ -229,10 +243,11 @@ def secure_edge(app):
             if message["type"] == "http.response.start":
                 ours = _our_header_names(immutable)
                 headers = [(k, v) for k, v in message.get("headers", ()) if k.lower() not in ours]
-                if immutable or _never_a_document(path, headers):
-                    headers.extend(asset_headers())
-                elif _kind(headers) == b"image/svg+xml":
+                headers = _one_vary(headers)
+                if _kind(headers) == b"image/svg+xml":  # the icon sprite under /assets/ too
                     headers.extend(svg_headers())
+                elif immutable or _never_a_document(path, headers):
+                    headers.extend(asset_headers())
                 else:
                     headers.extend(security_headers())
                     if page is not None and message.get("status") == 200 and _kind(headers) == b"text/html":

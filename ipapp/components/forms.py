@@ -66,6 +66,18 @@ def choice_field(form_key, name: str, label_key: str, value, static: list, choic
     )
 
 
+def someone_elses_field(field_id: str, name: str, label_key: str, input_type: str = "text",
+                        required: bool = False) -> rx.Component:
+    """A field about another person (the one invited, or the one she shares with), not the one
+    typing: autocomplete off, so the browser offers none of her own name, email or phone."""
+    return rx.el.div(
+        rx.el.label(t(label_key), html_for=field_id),
+        rx.el.input(id=field_id, name=name, type=input_type, auto_complete="off",
+                    required=required, class_name="input"),
+        class_name="field",
+    )
+
+
 def history_link(href, name=None) -> rx.Component:
     """"Se historikken", with the item's name for screen readers when several are on a page."""
     hidden = [rx.el.span(": ", name, class_name="visually-hidden")] if name is not None else []

@@ -3,19 +3,10 @@
 import reflex as rx
 
 from ipapp.components.cards import invitation_code
+from ipapp.components.forms import someone_elses_field
 from ipapp.components.shell import page_shell
 from ipapp.components.text import t
 from ipapp.state.invite import ROLE_CHOICES, InviteState
-
-
-def _field(name: str, label_key: str, input_type: str = "text", required: bool = False) -> rx.Component:
-    """A field about the person invited, not the one typing: the browser offers none of her own."""
-    return rx.el.div(
-        rx.el.label(t(label_key), html_for=f"invite-{name}"),
-        rx.el.input(id=f"invite-{name}", name=name, type=input_type, auto_complete="off",
-                    required=required, class_name="input"),
-        class_name="field",
-    )
 
 
 def _result() -> rx.Component:
@@ -86,10 +77,10 @@ def invite_page() -> rx.Component:
                         rx.el.p(InviteState.problem, role="alert", class_name="notice notice-error")),
                 _result(),
                 rx.el.form(
-                    _field("given_name", "invite.given_name", required=True),
-                    _field("family_name", "invite.family_name", required=True),
-                    _field("email", "invite.email", input_type="email"),
-                    _field("phone", "invite.phone", input_type="tel"),
+                    someone_elses_field("invite-given_name", "given_name", "invite.given_name", required=True),
+                    someone_elses_field("invite-family_name", "family_name", "invite.family_name", required=True),
+                    someone_elses_field("invite-email", "email", "invite.email", input_type="email"),
+                    someone_elses_field("invite-phone", "phone", "invite.phone", input_type="tel"),
                     rx.el.fieldset(
                         rx.el.legend(t("invite.role")),
                         *[
@@ -102,7 +93,7 @@ def invite_page() -> rx.Component:
                             for role in ROLE_CHOICES
                         ],
                     ),
-                    _field("relation", "invite.relation"),
+                    someone_elses_field("invite-relation", "relation", "invite.relation"),
                     rx.el.button(t("invite.create"), type="submit", class_name="button"),
                     on_submit=InviteState.create,
                     reset_on_submit=False,

@@ -4,6 +4,7 @@ access (a person on the plan, a contact who gets an invitation, or someone else)
 import reflex as rx
 
 from ipapp.components.cards import invitation_code
+from ipapp.components.forms import someone_elses_field
 from ipapp.components.shell import icon, link, page_shell
 from ipapp.components.text import t
 from ipapp.state.plan import PlanState
@@ -92,26 +93,16 @@ def _grantee_label(g) -> rx.Component:
                    rx.el.span(named, " – ", t("sharing.will_be_invited")), named)
 
 
-def _new_person_field(name: str, label_key: str, input_type: str = "text"):
-    """A field about the person she shares with: the browser offers none of her own."""
-    return rx.el.div(
-        rx.el.label(t(label_key), html_for=f"sharing-new-{name}"),
-        rx.el.input(id=f"sharing-new-{name}", name=f"new_{name}", type=input_type,
-                    auto_complete="off", class_name="input"),
-        class_name="field",
-    )
-
-
 def _someone_else() -> rx.Component:
     return rx.el.details(
         rx.el.summary(t("sharing.someone_else")),
         _choice("radio", "grantee", "new", t("sharing.someone_else_choice")),
         rx.el.p(t("sharing.someone_else_hint"), class_name="detail"),
-        _new_person_field("given_name", "invite.given_name"),
-        _new_person_field("family_name", "invite.family_name"),
-        _new_person_field("email", "invite.email", "email"),
-        _new_person_field("phone", "invite.phone", "tel"),
-        _new_person_field("relation", "invite.relation"),
+        someone_elses_field("sharing-new-given_name", "new_given_name", "invite.given_name"),
+        someone_elses_field("sharing-new-family_name", "new_family_name", "invite.family_name"),
+        someone_elses_field("sharing-new-email", "new_email", "invite.email", "email"),
+        someone_elses_field("sharing-new-phone", "new_phone", "invite.phone", "tel"),
+        someone_elses_field("sharing-new-relation", "new_relation", "invite.relation"),
         class_name="stack",
     )
 
