@@ -26,7 +26,7 @@ sys.path.insert(0, str(ROOT))
 SPRITE = ROOT / "ipapp" / "components" / "icons.svg"
 ICON_CALL = re.compile(r'\bicon\(\s*"([a-z0-9-]+)"')
 NODE = re.compile(r'\[\s*"([a-z]+)",\s*\{([^}]*)\}\s*\]')
-ATTRIBUTE = re.compile(r'([A-Za-z]+):\s*"([^"]*)"')
+ATTRIBUTE = re.compile(r'([A-Za-z][A-Za-z0-9]*):\s*"([^"]*)"')
 # lucide's own defaults (defaultAttributes.mjs): on each symbol, so the sprite draws alike wherever used
 STROKE = 'fill="none" stroke="currentColor" stroke-width="2" stroke-linecap="round" stroke-linejoin="round"'
 

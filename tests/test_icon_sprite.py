@@ -21,6 +21,8 @@ def test_the_sprite_is_well_formed_and_each_symbol_is_a_24_unit_drawing():
     for symbol in symbols:
         assert symbol.get("viewBox") == "0 0 24 24" and symbol.get("stroke") == "currentColor"
         assert len(symbol) > 0, symbol.get("id")
+        # every shape carries its geometry (a line's x1/y2 were once dropped: user-plus lost its plus)
+        assert all(shape.attrib for shape in symbol), symbol.get("id")
 
 
 def test_every_icon_the_app_names_is_in_the_sprite():
