@@ -164,3 +164,26 @@ def test_the_overview_goal_page_and_workspace_do_not_grow_with_goals_services_an
     assert len([s for s in summaries if s.coordinated]) == 7
     overview = plan_reading.read_overview(plan.owner_id, plan.plan_id, "nb")
     assert len(overview.goals) == 13 and sum(len(g.measures) for g in overview.goals) == 37
+
+
+def test_opening_a_page_asks_the_policy_what_the_reader_may_see_once(service_engine, monkeypatch):
+    """Header, menu, page and the tab's watch all need the readable sections: one event computes
+    them once (PlanContext.readable), not once per asker (it was eight times)."""
+    from living_plan import make_plan
+
+    from ipapp import policy
+    from ipapp.services import goal_editing, goal_page
+    from ipapp.services.overview_page import open_overview
+
+    plan = make_plan()
+    goal = goal_editing.add_goal(plan.owner_id, plan.plan_id, {"title": "Bo hjemme"})
+    for reader in (plan.owner_id, plan.coordinator_id):
+        open_overview(reader, plan.plan_id, "nb", session_id=1)
+        plan_reading.open_section(reader, plan.plan_id, "nb", goal_page.goal_page_in, goal)
+    asked = []
+    real = policy.readable_sections
+    monkeypatch.setattr(policy, "readable_sections", lambda *args: asked.append(args) or real(*args))
+    for reader in (plan.owner_id, plan.coordinator_id):
+        open_overview(reader, plan.plan_id, "nb", session_id=1)
+        plan_reading.open_section(reader, plan.plan_id, "nb", goal_page.goal_page_in, goal)
+    assert len(asked) == 4, f"{len(asked)} computations of the readable sections for 4 page opens"

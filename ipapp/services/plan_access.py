@@ -7,6 +7,7 @@ import contextlib
 import contextvars
 from collections.abc import Iterator
 from dataclasses import dataclass
+from functools import cached_property
 from datetime import datetime
 
 from sqlalchemy import bindparam
@@ -209,7 +210,7 @@ class PlanContext:
     def decide(self, action: policy.Action, section: Section | None) -> policy.Decision:
         return policy.decide(self.actor, self.facts, action, section, self.now)
 
-    @property
+    @cached_property  # a page asks several times per event; facts, actor and now never change
     def readable(self) -> frozenset[Section]:
         return policy.readable_sections(self.actor, self.facts, self.now)
 
