@@ -18,7 +18,7 @@ from ipapp import db
 from ipapp.i18n.dates import oslo_datetime, oslo_today
 from ipapp.models import AccessGrant, AuditEvent, Person, Plan, PlanVisit, utcnow
 from ipapp.services import goal_editing, goal_page, messaging, overview_page, people, people_registry, \
-    plan_access, unit_plans
+    plan_access, plan_reading, unit_plans
 from ipapp.services.plan_access import AccessDenied
 
 
@@ -282,3 +282,31 @@ def _statements_of(person_id: int, plan_id: int, session_id: int) -> tuple[overv
     with counted() as statements:
         page = overview_page.open_overview(person_id, plan_id, "nb", session_id=session_id)
     return page, statements
+
+
+def test_the_plan_row_a_reader_keeps_follows_the_plans_own_edits(plans):
+    """A page's event reads only the plan row's number (read_cache.plan_at): the period the
+    coordinator moved is on the next open, and the plan's version with it."""
+    from ipapp.services import plan_editing
+
+    plan, _ = plans
+    before = overview_page.open_overview(plan.coordinator_id, plan.plan_id, "nb").overview.header
+    review = (oslo_today(utcnow()) + timedelta(days=90)).isoformat()
+    plan_editing.update_plan_period(plan.coordinator_id, plan.plan_id, {
+        "period_start": "2026-01-01", "next_review_on": review, "version": str(before.plan_version)})
+    after = overview_page.open_overview(plan.coordinator_id, plan.plan_id, "nb").overview.header
+    assert after.plan_version == before.plan_version + 1 and after.period_start == "2026-01-01"
+
+
+def test_a_read_that_fails_after_loading_the_plan_leaves_the_kept_row_whole(plans, monkeypatch):
+    """A rollback expires what its session holds: the row kept for later reads is not in it."""
+    plan, _ = plans
+    goal = goal_editing.add_goal(plan.owner_id, plan.plan_id, {"title": "Bo hjemme"})
+
+    def broken(*_args):
+        raise RuntimeError("a bug in a reader")
+
+    with pytest.raises(RuntimeError):
+        plan_reading.open_section(plan.owner_id, plan.plan_id, "nb", broken)  # loads and keeps the row
+    page = plan_reading.open_section(plan.owner_id, plan.plan_id, "nb", goal_page.goal_page_in, goal)
+    assert page.header.owner_name and page.content.goal.title == "Bo hjemme"

@@ -40,7 +40,7 @@ def open_overview(person_id: int | None, plan_id: object, locale: str,
     """AccessDenied as read_overview raises it; the reminders only for whoever manages sharing,
     asked of the policy and audited as before. `session_id` (the sign-in session) marks visits."""
     with transaction() as session:
-        ctx = load_context(session, person_id, plan_id, utcnow())
+        ctx = load_context(session, person_id, plan_id, utcnow(), reading=True)
         sharing = ctx.decide(policy.Action.MANAGE_SHARING, None).allowed
         keeper = bool(policy.acting_relations(ctx.actor, ctx.facts, ctx.now) & set(KEEPERS))
         # A grant "ends soon" from REMIND_BEFORE before its end: a moment of this page's own.

@@ -7,8 +7,8 @@ import contextlib
 import contextvars
 from collections.abc import Iterator
 from dataclasses import dataclass
-from functools import cached_property
 from datetime import datetime
+from functools import cached_property
 
 from sqlalchemy import bindparam
 from sqlmodel import Session, col, select
@@ -226,11 +226,29 @@ _PLAN_AND_UNIT_ADMIN = (select(Plan, Account.is_unit_admin)
                         .where(Plan.id == bindparam("plan")))
 
 
-def load_context(session: Session, person_id: int | None, plan_id: object, now: datetime) -> PlanContext:
-    """The plan and the actor's standing on it. An unknown or malformed plan id is simply denied."""
+# A page's read needs only the plan row's number (and the mark) while this worker holds the row
+# at that number: plain SQL, no ORM object made per event.
+_PLAN_TABLE, _ACCOUNT_TABLE = Plan.__table__, Account.__table__
+_SEQ_AND_UNIT_ADMIN = (select(_PLAN_TABLE.c.change_seq, _ACCOUNT_TABLE.c.is_unit_admin)
+                       .select_from(_PLAN_TABLE.outerjoin(_ACCOUNT_TABLE,
+                                                          _ACCOUNT_TABLE.c.person_id == bindparam("person")))
+                       .where(_PLAN_TABLE.c.id == bindparam("plan")))
+
+
+def load_context(session: Session, person_id: int | None, plan_id: object, now: datetime,
+                 reading: bool = False) -> PlanContext:
+    """The plan and the actor's standing on it. An unknown or malformed plan id is simply denied.
+    `reading`: the caller only reads the plan row (a page's read), so it may be this worker's
+    copy at the row's current number (read_cache.plan_at), not attached to this session."""
     if not isinstance(plan_id, int) or isinstance(plan_id, bool):
         raise AccessDenied("bad_plan_id")
-    if person_id is None:
+    if reading and person_id is not None:
+        found = session.connection().execute(_SEQ_AND_UNIT_ADMIN, {"plan": plan_id, "person": person_id}).first()
+        if found is None:
+            raise AccessDenied("no_such_plan")
+        plan = read_cache.plan_at(session, plan_id, found.change_seq, lambda: session.get(Plan, plan_id))
+        is_unit_admin = found.is_unit_admin
+    elif person_id is None:
         plan, is_unit_admin = session.get(Plan, plan_id), False
     else:
         found = session.exec(_PLAN_AND_UNIT_ADMIN, params={"plan": plan_id, "person": person_id}).first()

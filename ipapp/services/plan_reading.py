@@ -286,7 +286,7 @@ def open_section(person_id: int | None, plan_id: object, locale: str, read_in, *
     *_in readers below, called with `*args, locale`; its refusal is kept, audited, in `denied`),
     and what the tab watches."""
     with transaction() as session:
-        ctx = load_context(session, person_id, plan_id, utcnow())
+        ctx = load_context(session, person_id, plan_id, utcnow(), reading=True)
         header = header_in(session, ctx, locale)
         try:
             content, denied = read_in(session, ctx, *args, locale), None
@@ -382,7 +382,7 @@ def access_watch(person_id: int | None, plan_id: object) -> tuple[tuple, datetim
     so nothing is audited."""
     with transaction() as session:
         try:
-            ctx = load_context(session, person_id, plan_id, utcnow())
+            ctx = load_context(session, person_id, plan_id, utcnow(), reading=True)
         except AccessDenied:
             return (), None
         return watch_in(ctx)

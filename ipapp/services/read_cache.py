@@ -10,6 +10,7 @@ committed, the plan row is read before the rows it guards: a read can only be ne
 number, never older, so a race costs a miss, never a stale page.)
 
 What is kept:
+  * the plan row itself, for readers (`plan_at`): a page's event reads only its number;
   * the policy's facts of a plan (`facts_of`): grants, consents, guardianships, coordinator;
     the decision itself is taken again on every event, at that event's time;
   * a reader's page (`page`), keyed by whoever reads and by every decision the page depends on
@@ -259,6 +260,24 @@ def facts_of(session: Session, plan: Plan, compute: Callable[[], policy.PlanFact
     value = compute()
     _put(key, _Entry(plan.change_seq, None, value, ()))
     return value
+
+
+def plan_at(session: Session, plan_id: int, seq: int, load: Callable[[], Plan | None]) -> Plan | None:
+    """The plan row at number `seq`, as this worker last loaded it (`load()` when it has not, or
+    holds another number). For readers only: the row is taken out of the session that loaded it
+    (a rollback there would expire it) and shared by every later read at that number."""
+    if not _may_share(session):
+        return load()
+    key = ("plan", _database(session), plan_id)
+    entry = _get(key, seq, datetime.min)
+    if entry is not None:
+        return entry.value
+    plan = load()
+    if plan is not None:
+        session.expunge(plan)
+        if plan.change_seq == seq:  # else a write came between the two reads: keep nothing
+            _put(key, _Entry(seq, None, plan, ()))
+    return plan
 
 
 def _next_meeting_moment(session: Session, plan_id: int, now: datetime) -> datetime | None:
