@@ -134,9 +134,15 @@
     return parts.length ? parts.sort().join(".") : "unversioned";
   }
 
+  // Read now, from the page as the server sent it (this deferred script runs once the HTML is
+  // parsed, before React renders). Once rendered, the not-found page and the pages from the SPA
+  // fallback (a goal, an item's history) no longer link the manifest: a build read then named
+  // another worker, which replaced this one, emptied its cache and stalled the page load under way.
+  var BUILD = buildId();
+
   function register() {
     navigator.serviceWorker
-      .register("/sw.js?build=" + encodeURIComponent(buildId()), { scope: "/", updateViaCache: "none" })
+      .register("/sw.js?build=" + encodeURIComponent(BUILD), { scope: "/", updateViaCache: "none" })
       .catch(function (error) {
         // Without the worker the app works as before, only not installable or offline-aware.
         console.info("ipapp: service worker not registered:", error && error.message);

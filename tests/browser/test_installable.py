@@ -213,6 +213,28 @@ def test_the_worker_leaves_the_websocket_and_the_routes_alone(page, app_url):
     assert printed is not None and printed.from_service_worker is False  # a data route: untouched
 
 
+def test_every_kind_of_page_registers_the_same_worker(page, app_url):
+    """The worker's build comes from the page as the server sent it. The not-found page and a goal's
+    page (both from the SPA fallback) lose the manifest's link once React renders them; a build
+    read then was another build, whose worker replaced the first, emptied its cache and stalled
+    the next page load (test_languages hung on it)."""
+    cdp = page.context.new_cdp_session(page)
+    registered: set[str] = set()
+    cdp.on("ServiceWorker.workerVersionUpdated",
+           lambda event: registered.update(version["scriptURL"] for version in event["versions"]))
+    cdp.send("ServiceWorker.enable")
+    _sign_in_as(page, app_url, "Sofie")
+    first = _worker_in_control(page)
+    goal = page.locator("main a[href^='/mal/']").first.get_attribute("href")
+    for path in (goal, "/finnes-ikke", "/meg", "/finnes/heller/ikke", "/"):
+        page.goto(f"{app_url}{path}")
+        expect(page.get_by_role("heading", level=1)).to_be_visible()
+        # register-sw.js registers in an idle callback after the load; this one runs after it.
+        page.evaluate("new Promise((done) => requestIdleCallback(() => setTimeout(done, 200), { timeout: 5000 }))")
+    page.wait_for_timeout(500)  # the absence of a new worker: give its events time to arrive
+    assert registered == {first}
+
+
 def test_offline_a_page_load_shows_the_offline_page(page, app_url, assert_accessible, save_screenshot):
     _sign_in_as(page, app_url, "Sofie")
     expect(page.get_by_role("heading", level=1, name="Min plan")).to_be_visible()
