@@ -48,9 +48,11 @@ test:
 	@pg_bin="$$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1)"; \
 	if [[ -n "$$pg_bin" ]]; then export PATH="$$PATH:$$pg_bin"; fi; \
 	echo "ipapp: running the tests without a browser, on every core ..." >&2; \
-	python -m pytest tests --ignore=tests/browser -n auto --dist loadfile; \
+	failed=0; \
+	python -m pytest tests --ignore=tests/browser -n auto --dist loadfile || failed=1; \
 	echo "ipapp: running the browser tests (one production build, 30-60 s, one server) ..." >&2; \
-	python -m pytest tests/browser
+	python -m pytest tests/browser || failed=1; \
+	exit $$failed
 
 a11y:
 	@scripts/setup_venv.sh test

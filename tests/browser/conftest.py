@@ -242,7 +242,8 @@ def page(browser, request: pytest.FixtureRequest):
             if during:
                 print("server log during this test (last 60 lines):\n" + "\n".join(during[-60:]))
     try:
-        csp_problems += page.evaluate("window.__cspViolations || []")
+        # wait_for_function, not evaluate: it gives up after 5 s on a page that no longer answers.
+        csp_problems += page.wait_for_function("() => window.__cspViolations || []", timeout=5_000).json_value()
     except Exception:  # the page is gone or navigating: the console messages still count
         pass
     context.close()
@@ -258,7 +259,9 @@ def save_screenshot(page, name: str) -> Path:
     # A full-page capture leaves position:fixed parts (the bottom menu) where the viewport ended,
     # in the middle of the picture. Make the viewport as tall as the page for the shot instead.
     size = page.viewport_size
-    height = page.evaluate("Math.ceil(document.documentElement.scrollHeight)")
+    # wait_for_function, not evaluate: it gives up on a page that no longer answers (evaluate waits forever).
+    height = page.wait_for_function("() => Math.ceil(document.documentElement.scrollHeight)",
+                                    timeout=10_000).json_value()
     if size and height > size["height"]:
         page.set_viewport_size({"width": size["width"], "height": height})
     try:
