@@ -181,6 +181,20 @@ def test_changes_since_the_previous_visit_name_who_and_what(plan):
     assert any("ingen tiltak" in m.text for m in page.missing)
 
 
+def test_services_with_nobody_responsible_are_one_line_per_goal(plan):
+    one = goal_editing.add_goal(plan.coordinator_id, plan.plan_id, {"title": "Bo hjemme"})
+    three = goal_editing.add_goal(plan.coordinator_id, plan.plan_id, {"title": "Komme i jobb"})
+    goal_editing.add_measure(plan.coordinator_id, plan.plan_id, one, {"name": "Hjemmehjelp", "starts_on": _today()})
+    for name in ("Jobbkurs", "Arbeidstrening", "Praksisplass"):
+        goal_editing.add_measure(plan.coordinator_id, plan.plan_id, three, {"name": name, "starts_on": _today()})
+    lines = {m.text: m.href for m in open_overview(plan.owner_id, plan.plan_id, "nb", session_id=1).missing
+             if "ansvarlig" in m.text}
+    assert lines == {"Tiltaket «Hjemmehjelp» har ingen ansvarlig.": f"/mal/{one}",
+                     "3 tiltak under målet «Komme i jobb» har ingen ansvarlig.": f"/mal/{three}"}
+    english = open_overview(plan.owner_id, plan.plan_id, "en", session_id=1).missing
+    assert '3 services under the goal "Komme i jobb" have nobody responsible.' in [m.text for m in english]
+
+
 def test_notes_are_the_owners_and_deleting_keeps_no_text(plan):
     note_id = notes.add_note(plan.owner_id, plan.plan_id, {"body": "Spør om bussen"})
     notes.update_note(plan.owner_id, plan.plan_id, note_id, {"body": "Spør om bussen til skolen", "version": "1"})

@@ -3,7 +3,7 @@ and `when_loaded`, which holds a page's lists back until their data has arrived.
 
 import reflex as rx
 
-from ipapp.components.shell import icon, link, status_line
+from ipapp.components.shell import icon, link, plain_link, status_line
 from ipapp.components.text import t
 
 
@@ -67,7 +67,7 @@ def measure_detail(measure) -> rx.Component:
                 measure.responsible_name,
                 rx.cond(
                     measure.responsible_phone != "",
-                    rx.el.a(
+                    plain_link(
                         icon("phone"),
                         rx.el.span(t("contact.call"), " ", measure.responsible_name),
                         href=measure.responsible_phone_href,
@@ -98,7 +98,7 @@ def meeting_card(meeting, heading_level: str = "h3", show_minutes: bool = True,
         ),
         rx.cond(
             meeting.video_url != "",
-            rx.el.a(
+            plain_link(
                 icon("video"),
                 rx.el.span(t("meeting.join_video")),
                 href=meeting.video_url,
@@ -152,7 +152,7 @@ def contact_card(contact) -> rx.Component:
         rx.el.div(
             rx.cond(
                 contact.phone != "",
-                rx.el.a(
+                plain_link(
                     icon("phone"),
                     rx.el.span(t("contact.call"), " ", contact.name, " (", contact.phone, ")"),
                     href=contact.phone_href,
@@ -161,7 +161,7 @@ def contact_card(contact) -> rx.Component:
             ),
             rx.cond(
                 contact.email != "",
-                rx.el.a(
+                plain_link(
                     icon("mail"),
                     rx.el.span(t("contact.email"), " ", contact.name),
                     href=contact.email_href,

@@ -24,6 +24,9 @@ MESSAGES: dict[str, dict[str, str]] = {
     "missing.service_without_responsible": {"nb": "Tiltaket «{service}» har ingen ansvarlig.",
                                             "nn": "Tiltaket «{service}» har ingen ansvarleg.",
                                             "en": "The service \"{service}\" has nobody responsible."},
+    "missing.services_without_responsible": {"nb": "{count} tiltak under målet «{goal}» har ingen ansvarlig.",
+                                             "nn": "{count} tiltak under målet «{goal}» har ingen ansvarleg.",
+                                             "en": "{count} services under the goal \"{goal}\" have nobody responsible."},
     # Changes since the previous visit
     "change.create": {"nb": "{who} la til {what}", "nn": "{who} la til {what}", "en": "{who} added {what}"},
     "change.update": {"nb": "{who} endret {what}", "nn": "{who} endra {what}", "en": "{who} changed {what}"},

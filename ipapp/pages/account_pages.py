@@ -4,7 +4,7 @@ import reflex as rx
 
 from ipapp.components.cards import when_loaded
 from ipapp.components.native_form import native_form
-from ipapp.components.shell import document_link, icon, link, page_shell
+from ipapp.components.shell import icon, link, page_shell, plain_link
 from ipapp.components.text import t
 from ipapp.i18n import SUPPORTED_LOCALES
 from ipapp.state.me import MeState
@@ -214,7 +214,7 @@ def sign_in_page() -> rx.Component:
                 rx.fragment(
                     # The browser itself follows it (the route redirects to ID-porten and back): a
                     # client-side link would stay in the app and show "not found".
-                    document_link(t("signin.national"), href="/auth/oidc/start",
+                    plain_link(t("signin.national"), href="/auth/oidc/start",
                                   class_name="button button-block button-secondary"),
                     rx.el.p(t("signin.national_help"), class_name="detail"),
                 ),
@@ -224,7 +224,7 @@ def sign_in_page() -> rx.Component:
         rx.el.h2(t("signin.what_is_passkey")),
         rx.el.p(t("signin.passkey_explained")),
         rx.el.p(t("signin.no_account")),
-        rx.cond(SignInState.demo_available, rx.el.p(rx.el.a(t("signin.try_demo"), href="/demo"))),
+        rx.cond(SignInState.demo_available, rx.el.p(link(t("signin.try_demo"), href="/demo"))),
         language_chooser(),
         _statement_link(),
     )

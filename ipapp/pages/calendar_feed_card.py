@@ -4,7 +4,7 @@ field with a copy button and a webcal:// link that opens it in the phone's calen
 
 import reflex as rx
 
-from ipapp.components.shell import icon, status_line
+from ipapp.components.shell import icon, plain_link, status_line
 from ipapp.components.text import t
 from ipapp.state.calendar_feed import COPY_SCRIPT, LINK_ID, RESULT_ID, CalendarFeedState as Feed
 
@@ -30,7 +30,7 @@ def _new_link() -> rx.Component:
             rx.el.div(
                 rx.el.button(t("calfeed.copy"), type="button",
                              on_click=rx.call_script(COPY_SCRIPT, callback=Feed.copy_result), class_name="button"),
-                rx.el.a(icon("calendar-plus"), rx.el.span(t("calfeed.open_in_calendar")), href=Feed.webcal_link,
+                plain_link(icon("calendar-plus"), rx.el.span(t("calfeed.open_in_calendar")), href=Feed.webcal_link,
                         class_name="action-link"),
                 class_name="button-row",
             ),

@@ -3,7 +3,7 @@
 import reflex as rx
 
 from ipapp.components.cards import when_loaded
-from ipapp.components.shell import app_header, bottom_nav
+from ipapp.components.shell import app_header, bottom_nav, plain_link
 from ipapp.components.text import t
 from ipapp.pages.plan_pages import _part
 from ipapp.state.inbox import InboxState
@@ -42,7 +42,7 @@ def _item(item, index) -> rx.Component:
 
 def inbox_page() -> rx.Component:
     return rx.fragment(
-        rx.el.a(t("skip.to_main"), href="#main", class_name="skip-link"),
+        plain_link(t("skip.to_main"), href="#main", class_name="skip-link"),
         app_header(),
         rx.el.main(
             rx.el.h1(t("inbox.title"), class_name="page-title"),

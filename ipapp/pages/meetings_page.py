@@ -17,7 +17,7 @@ from ipapp.components.forms import (
     may_write,
     version_field,
 )
-from ipapp.components.shell import document_link, icon, page_shell
+from ipapp.components.shell import icon, page_shell, plain_link
 from ipapp.components.text import t
 from ipapp.domain.vocabulary import MeetingKind
 from ipapp.pages.offline_card import offline_refresher
@@ -173,7 +173,7 @@ def _meeting(meeting) -> rx.Component:
             rx.el.ul(rx.foreach(meeting.decisions, _decision), class_name="plain-list card"))),
         rx.cond(meeting.invited & ~meeting.is_past & ~meeting.cancelled & may_write("meeting_reply"),
                 _answer_form(meeting)),
-        rx.cond(~meeting.cancelled, document_link(
+        rx.cond(~meeting.cancelled, plain_link(
             icon("calendar-plus"), rx.el.span(t("meeting.add_to_calendar")), rx.el.span(": ", meeting.title,
                                                                                        class_name="visually-hidden"),
             href="/kalender/" + meeting.id.to_string() + ".ics?plan=" + PlanState.header.plan_id.to_string(),

@@ -4,7 +4,7 @@ it and moves focus to it (PlanState.load_threads)."""
 import reflex as rx
 
 from ipapp.components.forms import edit_form, edit_result, field, hidden, may_write
-from ipapp.components.shell import page_shell
+from ipapp.components.shell import page_shell, plain_link
 from ipapp.state.editing import EditState
 from ipapp.components.text import t
 from ipapp.pages.meetings_page import link_missing_notice, linked_class
@@ -14,7 +14,7 @@ from ipapp.state.plan import PlanState
 def _part(part) -> rx.Component:
     """Text as text; a link as a link that leaves ipapp safely. Never HTML from a person."""
     return rx.cond(part.href != "",
-                   rx.el.a(part.text, href=part.href, rel="noopener noreferrer nofollow", target="_blank"),
+                   plain_link(part.text, href=part.href, rel="noopener noreferrer nofollow", target="_blank"),
                    rx.el.span(part.text))
 
 

@@ -5,7 +5,7 @@ import reflex as rx
 
 from ipapp.components.cards import goal_card
 from ipapp.components.forms import confirm, edit_form, field, may_write, version_field
-from ipapp.components.shell import document_link, icon, link
+from ipapp.components.shell import icon, link, plain_link
 from ipapp.components.text import t
 from ipapp.state.editing import EditState
 from ipapp.state.plan import PlanState
@@ -137,9 +137,9 @@ def plan_section() -> rx.Component:
         ),
         link(icon("history"), rx.el.span(t("history.open_plan")), href="/historikk/plan/0", class_name="action-link"),
         rx.cond(may_write("plan_period"), _plan_period_form()),
-        document_link(icon("file-down"), rx.el.span(t("document.download_pdf")),
+        plain_link(icon("file-down"), rx.el.span(t("document.download_pdf")),
                       href=_document_href("/utskrift.pdf"), class_name="action-link"),
-        document_link(icon("printer"), rx.el.span(t("document.open_print")), href=_document_href("/utskrift"),
+        plain_link(icon("printer"), rx.el.span(t("document.open_print")), href=_document_href("/utskrift"),
                       class_name="action-link"),
         rx.el.details(
             rx.el.summary(t("document.earlier")),

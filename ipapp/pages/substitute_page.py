@@ -3,7 +3,7 @@
 import reflex as rx
 
 from ipapp.components.cards import when_loaded
-from ipapp.components.shell import app_header, bottom_nav
+from ipapp.components.shell import app_header, bottom_nav, plain_link
 from ipapp.components.text import t
 from ipapp.state.substitutes import SubstituteState
 
@@ -40,7 +40,7 @@ def _current(item, index) -> rx.Component:
 
 def substitute_page() -> rx.Component:
     return rx.fragment(
-        rx.el.a(t("skip.to_main"), href="#main", class_name="skip-link"),
+        plain_link(t("skip.to_main"), href="#main", class_name="skip-link"),
         app_header(),
         rx.el.main(
             rx.el.h1(t("substitute.title"), class_name="page-title"),

@@ -5,7 +5,7 @@ import reflex as rx
 
 from ipapp.components.cards import invitation_code, when_loaded
 from ipapp.components.forms import choice_field, confirm, dom_id, field, hidden
-from ipapp.components.shell import app_header, bottom_nav, link
+from ipapp.components.shell import app_header, bottom_nav, link, plain_link
 from ipapp.components.text import t
 from ipapp.state.unit import UnitState
 
@@ -14,7 +14,7 @@ P = UnitState.problems
 
 def _shell(title_key: str, route: str, *content: rx.Component) -> rx.Component:
     return rx.fragment(
-        rx.el.a(t("skip.to_main"), href="#main", class_name="skip-link"),
+        plain_link(t("skip.to_main"), href="#main", class_name="skip-link"),
         app_header(),
         rx.el.main(
             rx.el.h1(t(title_key), class_name="page-title"),

@@ -26,8 +26,8 @@ VISIT_GRANULARITY = timedelta(minutes=1)
 
 def missing_for(session: Session, plans: list[Plan], coordinators: dict[int, int | None], today: date,
                 locale: str, now: datetime) -> dict[int, list[MissingView]]:
-    """Per plan: no coordinator, the review date passed, an open goal with no service, a service
-    with nobody responsible, no "about me", no signed consent, a past meeting without minutes, no
+    """Per plan: no coordinator, the review date passed, an open goal with no service, services
+    with nobody responsible (one line per goal), no "about me", no signed consent, a past meeting without minutes, no
     responsibility-group meeting in the last six months. Five queries for any number."""
     ids = [p.id for p in plans]
     if not ids:
@@ -73,9 +73,11 @@ def missing_for(session: Session, plans: list[Plan], coordinators: dict[int, int
         under = with_measures.get(goal.id, [])
         if not under:
             say(goal.plan_id, "goal_without_service", f"/mal/{goal.id}", goal=goal.title)
-        for m in under:
-            if m.responsible_contact_id is None and (m.ends_on is None or m.ends_on >= today):
-                say(goal.plan_id, "service_without_responsible", f"/mal/{goal.id}", service=m.name)
+        nobody = [m for m in under if m.responsible_contact_id is None and (m.ends_on is None or m.ends_on >= today)]
+        if len(nobody) == 1:
+            say(goal.plan_id, "service_without_responsible", f"/mal/{goal.id}", service=nobody[0].name)
+        elif nobody:  # one line per goal, not per service: a big plan's list stays readable
+            say(goal.plan_id, "services_without_responsible", f"/mal/{goal.id}", count=len(nobody), goal=goal.title)
     return found
 
 

@@ -211,7 +211,7 @@ class PlanState(SessionState):
                    threads_awaiting_reply=overview.threads_awaiting_reply, access=overview.access,
                    ending_soon=page.ending_soon, renewal_needed=page.renewal_needed, changes=page.changes,
                    missing=page.missing, participants=page.participants, consent=page.consent)
-        self._remember_versions(goals=overview.goals)
+        self._remember_versions()  # the overview's only edit form is the plan period's
         self.loaded = True
         return self._finish("load_overview", (page.fingerprint, page.next_change_at))
 

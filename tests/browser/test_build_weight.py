@@ -3,8 +3,10 @@ switches Radix Themes back on silently (its 680 KiB stylesheet, render-blocking 
 and a toaster brings sonner back: the production build must have neither."""
 
 import json
+import re
 
 import pytest
+from playwright.sync_api import expect
 
 pytestmark = pytest.mark.browser
 MAX_GLOBAL_CSS = 50 * 1024
@@ -66,3 +68,27 @@ def test_icons_come_from_the_hashed_sprite_not_from_icon_components(app_url, pag
         const box = use.getBBox(); return [use.getAttribute('href'), box.width > 0 && box.height > 0]; })""")
     assert drawn and all(href.startswith(icon_sprite.URL + "#") for href, _ in drawn)
     assert all(ok for _, ok in drawn), [href for href, ok in drawn if not ok]
+
+
+
+def test_the_skip_link_is_the_browsers_own_and_takes_focus_to_the_page(app_url, page):
+    """Keyboard only: Tab shows "Hopp til innholdet" first, Enter puts focus on <main>, and the
+    next Tab goes on inside the page's content, not through the header. The skip link, tel:,
+    mailto: and the documents are plain anchors the browser follows (shell.plain_link), not
+    React Router <Link> components that render and hydrate for nothing."""
+    from conftest import TEST_WEB_DIR
+
+    overview = (TEST_WEB_DIR / "app" / "routes" / "_index.jsx").read_text()
+    assert 'jsx("a",{className:"skip-link",href:"#main"}' in overview
+    from test_pages import _sign_in_as
+
+    _sign_in_as(page, app_url, "Sofie")  # how the page behaves, not what she can do: the demo is enough
+    expect(page.locator("main h1")).to_have_text("Min plan")
+    page.keyboard.press("Tab")
+    skip = page.get_by_role("link", name="Hopp til innholdet")
+    expect(skip).to_be_focused()
+    page.keyboard.press("Enter")
+    expect(page.locator("main#main")).to_be_focused()
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.closest('main') !== null"), \
+        "Tab after the skip link did not go on inside the page's main content"
