@@ -22,10 +22,12 @@ A closed plan is read-only for everyone and its grants give nothing any more.
 `now` is naive UTC. Guardianship dates and birthdays are Europe/Oslo calendar dates.
 """
 
+from bisect import bisect_right
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta, timezone
 from enum import StrEnum
+from functools import cached_property
 from zoneinfo import ZoneInfo
 
 from ipapp.domain.vocabulary import GuardianshipBasis, Section
@@ -124,6 +126,30 @@ class PlanFacts:
     grants: tuple[GrantFacts, ...] = ()
     closed: bool = False  # a closed plan: read-only for everyone, its grants give nothing
     substitutes: tuple[SubstituteFacts, ...] = ()  # act as the coordinator within their dates
+
+    @cached_property
+    def clock_moments(self) -> tuple[datetime, ...]:
+        """Every instant (naive UTC, sorted) at which a decision on this plan can change by the
+        clock alone: a grant starts or ends, a guardianship or a substitute's dates start or end,
+        a minor owner turns 16. Worked out once per facts, which are kept until the plan changes."""
+        moments: list[datetime] = []
+        for g in self.grants:
+            moments += [_naive_utc(g.valid_from), _naive_utc(g.valid_until)]
+        for substitute in self.substitutes:
+            moments += [_oslo_midnight(substitute.valid_from),
+                        _oslo_midnight(substitute.valid_until + timedelta(days=1))]
+        for guardianship in self.guardianships:
+            moments.append(_oslo_midnight(guardianship.valid_from))
+            if guardianship.valid_until is not None:
+                moments.append(_oslo_midnight(guardianship.valid_until + timedelta(days=1)))
+        birth = self.owner_birth_date
+        if birth is not None and self.guardianships:
+            try:
+                sixteenth = birth.replace(year=birth.year + PARENTAL_AGE_LIMIT)
+            except ValueError:  # born 29 February: a year is completed on 1 March
+                sixteenth = date(birth.year + PARENTAL_AGE_LIMIT, 3, 1)
+            moments.append(_oslo_midnight(sixteenth))
+        return tuple(sorted(moments))
 
 
 @dataclass(frozen=True)
@@ -556,24 +582,8 @@ def _oslo_midnight(day: date) -> datetime:
 
 def next_change_at(plan: PlanFacts, now: datetime) -> datetime | None:
     """The first instant after `now` at which any decision on this plan can change by the clock
-    alone (a grant starts or ends, a guardianship starts or ends, a minor owner turns 16), so that
-    an open page is re-checked then rather than polled. None: nothing is scheduled."""
-    now = _naive_utc(now)
-    moments: list[datetime] = []
-    for g in plan.grants:
-        moments += [_naive_utc(g.valid_from), _naive_utc(g.valid_until)]
-    for substitute in plan.substitutes:
-        moments += [_oslo_midnight(substitute.valid_from), _oslo_midnight(substitute.valid_until + timedelta(days=1))]
-    for guardianship in plan.guardianships:
-        moments.append(_oslo_midnight(guardianship.valid_from))
-        if guardianship.valid_until is not None:
-            moments.append(_oslo_midnight(guardianship.valid_until + timedelta(days=1)))
-    birth = plan.owner_birth_date
-    if birth is not None and plan.guardianships:
-        try:
-            sixteenth = birth.replace(year=birth.year + PARENTAL_AGE_LIMIT)
-        except ValueError:  # born 29 February: a year is completed on 1 March
-            sixteenth = date(birth.year + PARENTAL_AGE_LIMIT, 3, 1)
-        moments.append(_oslo_midnight(sixteenth))
-    future = [m for m in moments if m > now]
-    return min(future) if future else None
+    alone (PlanFacts.clock_moments), so that an open page is re-checked then rather than polled.
+    None: nothing is scheduled."""
+    moments = plan.clock_moments
+    later = bisect_right(moments, _naive_utc(now))
+    return moments[later] if later < len(moments) else None

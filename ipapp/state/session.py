@@ -26,6 +26,7 @@ DEMO_ROUTE = "/demo"
 SIGN_IN_ROUTE = "/logg-inn"
 
 
+@functools.lru_cache(maxsize=1024)  # a tab's events all carry its connection's one Cookie header
 def session_cookie(cookie_header: str) -> str | None:
     try:
         jar = SimpleCookie(cookie_header or "")
