@@ -27,8 +27,9 @@ VISIT_GRANULARITY = timedelta(minutes=1)
 def missing_for(session: Session, plans: list[Plan], coordinators: dict[int, int | None], today: date,
                 locale: str, now: datetime) -> dict[int, list[MissingView]]:
     """Per plan: no coordinator, the review date passed, an open goal with no service, services
-    with nobody responsible (one line per goal), no "about me", no signed consent, a past meeting without minutes, no
-    responsibility-group meeting in the last six months. Five queries for any number."""
+    with nobody responsible (one line per goal), no "about me", no signed consent, a past meeting
+    without minutes, no responsibility-group meeting in the last six months. Five queries for any
+    number."""
     ids = [p.id for p in plans]
     if not ids:
         return {}
