@@ -48,9 +48,9 @@ STAMP_NAME = "ipapp-build.stamp"
 # What the frontend is built from. Anything else (tests, scripts, alembic, data) does not change it.
 BUILD_INPUT_DIRS = ("ipapp", "assets")
 # reflex.lock/ pins every npm package (Reflex installs from it and writes it back): committed, so a
-# clean clone builds from the same packages whatever the registry published since.
-BUILD_INPUT_FILES = ("rxconfig.py", "pyproject.toml", "reflex.lock/package.json",
-                     "reflex.lock/package-lock.json")
+# clean clone builds from the same packages whatever the registry published since. Its package.json
+# is not an input: npm rewrites it with its keys in another order, same content.
+BUILD_INPUT_FILES = ("rxconfig.py", "pyproject.toml", "reflex.lock/package-lock.json")
 # Settings that may change what the app compiles (for example whether the demo page exists).
 BUILD_ENV_KEYS = ("IPAPP_ENV", "IPAPP_DEMO", "IPAPP_ORIGIN")
 SKIPPED_PARTS = {"__pycache__", ".pytest_cache", ".mypy_cache"}
