@@ -174,31 +174,34 @@ class PlanState(SessionState):
         self.linked_id = wanted
         return events if again else [*events, rx.call_script(FOCUS_LINKED_JS % json.dumps(f"{prefix}-{wanted}"))]
 
-    def _start(self, loader: str):
-        """Common start of every page load: clear what was shown, check sign-in, set language."""
-        self.loaded = False
-        self.error = ""
+    def _start(self, loader: str) -> tuple[bool, object]:
+        """Common start of every page load: clear what was shown, check sign-in. Returns whether
+        the load ends here and what it returns then (the sign-in redirect, or nothing when there
+        is no plan to open). `loaded` and `error` are set only when they change (`_show`): the
+        load's one delta then carries nothing for a page opened again as it was."""
         mine = PAGE_VARS.get(loader, {loader.removeprefix("load_")})
         self._show(**{name: empty for name, empty in EMPTY.items() if name not in mine})
         redirect = self._require_person()
         if redirect is not None:
             self.header = None
-            return redirect
+            self._show(error="", loaded=False)
+            return True, redirect
         if self._plan_id is None:
-            self.error = self._text("error.no_plan")
-            self.loaded = True
-        return None
+            self._show(error=self._text("error.no_plan"), loaded=True)
+            return True, None
+        self._show(error="")
+        return False, None
 
     def _denied(self, denied: AccessDenied):
         log.info("access denied: %s", denied.reason)
-        self.error = self._text("error.not_available")
-        self.loaded = True
+        self._show(error=self._text("error.not_available"), loaded=True)
 
     @rx.event
     @endpoint("signed_in")
     def load_overview(self):
-        if (redirect := self._start("load_overview")) is not None or self.loaded:
-            return redirect
+        done, early = self._start("load_overview")
+        if done:
+            return early
         try:
             with app_recheck(self._live_reload):  # the watcher's reload is not her attempt
                 page = overview_page.open_overview(self._person_id, self._plan_id, self.lang, self._session_id)
@@ -211,8 +214,8 @@ class PlanState(SessionState):
                    threads_awaiting_reply=overview.threads_awaiting_reply, access=overview.access,
                    ending_soon=page.ending_soon, renewal_needed=page.renewal_needed, changes=page.changes,
                    missing=page.missing, participants=page.participants, consent=page.consent)
-        self._remember_versions()  # the overview's only edit form is the plan period's
-        self.loaded = True
+        self._remember_versions(overview.header)  # the overview's only edit form is the plan period's
+        self._show(loaded=True)
         return self._finish("load_overview", (page.fingerprint, page.next_change_at))
 
     @rx.event
@@ -221,14 +224,12 @@ class PlanState(SessionState):
         """"Meg" works for everyone signed in, also those who may open no plan (to sign out)."""
         if (redirect := self._require_person()) is not None:
             return redirect
-        self.error = ""
-        self._show(**EMPTY)  # Meg shows nothing of the plan's pages
+        self._show(error="", **EMPTY)  # Meg shows nothing of the plan's pages
         try:
-            self.header = plan_reading.read_header(self._person_id, self._plan_id, self.lang)
+            header = plan_reading.read_header(self._person_id, self._plan_id, self.lang)
         except AccessDenied:
-            self.header = None  # the page needs no plan; the header just shows no owner
-        self.menu = menu.routes_for(self.header, self._is_unit_admin)
-        self.loaded = True
+            header = None  # the page needs no plan; the header just shows no owner
+        self._show(header=header, menu=menu.routes_for(header, self._is_unit_admin), loaded=True)
         return self._set_html_lang()
 
     @rx.event
@@ -285,8 +286,9 @@ class PlanState(SessionState):
     def _load_section(self, name: str, read_in, *args):
         """One section's page in one transaction (plan_reading.open_section): the header, the
         section through `read_in`, and what the tab watches."""
-        if (redirect := self._start(f"load_{name}")) is not None or self.loaded:
-            return redirect
+        done, early = self._start(f"load_{name}")
+        if done:
+            return early
         try:
             with app_recheck(self._live_reload):  # the watcher's reload is not her attempt
                 page = plan_reading.open_section(self._person_id, self._plan_id, self.lang, read_in, *args)
@@ -294,43 +296,44 @@ class PlanState(SessionState):
             self.header = None
             self._show(**EMPTY)  # nothing of the plan stays on a page she may not open
             self._denied(denied)
-            self.loaded = True
             return self._finish(f"load_{name}")
         self._show(header=page.header)
         if page.denied is not None:
             self._denied(page.denied)
+        content = page.content  # the read's own values: reading them back from the state wraps them in proxies
         if name == "meetings":
-            content = page.content
-            self.upcoming_meetings, self.past_meetings = (content.upcoming, content.past) if content else ([], [])
-            self.cancelled_meetings = content.cancelled if content else []
-            self.invite_choices = content.invite_choices if content else []
-            self.goal_choices = content.goal_choices if content else []
-            self.meeting_goal_choices = [[f"goal_{g}", title] for g, title in self.goal_choices]
-            self.contact_choices = content.contact_choices if content else []
+            upcoming, past = (content.upcoming, content.past) if content else ([], [])
+            goal_choices = content.goal_choices if content else []
+            self._show(upcoming_meetings=upcoming, past_meetings=past,
+                       cancelled_meetings=content.cancelled if content else [],
+                       invite_choices=content.invite_choices if content else [], goal_choices=goal_choices,
+                       meeting_goal_choices=[[f"goal_{g}", title] for g, title in goal_choices],
+                       contact_choices=content.contact_choices if content else [])
         elif name == "goal":
-            self._show(goal=page.content.goal if page.content else None,
-                       contact_choices=page.content.contact_choices if page.content else [],
-                       goal_choices=page.content.goal_choices if page.content else [])
+            self._show(goal=content.goal if content else None,
+                       contact_choices=content.contact_choices if content else [],
+                       goal_choices=content.goal_choices if content else [])
         elif name in ("about", "history"):
-            setattr(self, name, page.content)
+            self._show(**{name: content})
         else:
-            setattr(self, name, page.content or [])
-        self._remember_versions(goals=[self.goal] if name == "goal" and self.goal else [],
-                                contacts=self.contacts if name == "contacts" else [],
-                                notes=self.notes if name == "notes" else [],
-                                meetings=self.upcoming_meetings + self.past_meetings if name == "meetings" else [],
-                                about=self.about if name == "about" else None)
-        self.loaded = True
+            self._show(**{name: content or []})
+        self._remember_versions(page.header,
+                                goals=[content.goal] if name == "goal" and content and content.goal else [],
+                                contacts=content or [] if name == "contacts" else [],
+                                notes=content or [] if name == "notes" else [],
+                                meetings=upcoming + past if name == "meetings" else [],
+                                about=content if name == "about" else None)
+        self._show(loaded=True)
         return self._finish(f"load_{name}", page.watch)
 
-    def _remember_versions(self, goals=(), contacts=(), notes=(), about=None, meetings=()) -> None:
+    def _remember_versions(self, header, goals=(), contacts=(), notes=(), about=None, meetings=()) -> None:
         """What each edit form starts from; a reload for someone else's change keeps the old."""
         if self._live_reload:
             self._live_reload = False
             return
         versions = {}
-        if self.header is not None:
-            versions["plan"] = self.header.plan_version
+        if header is not None:
+            versions["plan"] = header.plan_version
         for goal in goals:
             versions[f"goal:{goal.id}"] = goal.version
             versions.update({f"measure:{m.id}": m.version for m in goal.measures})
@@ -339,7 +342,7 @@ class PlanState(SessionState):
         versions.update({f"meeting:{m.id}": m.version for m in meetings})
         if about is not None:
             versions["about"] = about.version
-        self.form_versions = versions
+        self._show(form_versions=versions)
 
     def _finish(self, loader: str, watch: tuple | None = None) -> list:
         """End of a page load: remember the page and the viewer's access (`watch`, when the
