@@ -195,3 +195,34 @@ def test_a_new_device_speaks_her_language_from_the_first_frame_and_the_page_load
     assert tab.loaded and tab.header is not None
     sent = {name for name in session.dirty_vars if not name.startswith("_")}  # "_" vars stay on the server
     assert sent == set() and session.locale == ""
+
+
+def test_a_page_opened_again_as_it_was_marks_nothing_to_send(service_engine, tab):
+    """Made through the services: the owner opens the overview, then a goal, each twice. The
+    second load of each reads the plan again and finds the page as it was, so none of the tab's
+    vars is set again: the load's delta is empty and only its title script goes."""
+    from living_plan import make_plan
+    from soft_authenticator import SoftAuthenticator
+
+    from ipapp.services import goal_editing, invitations
+
+    plan = make_plan()
+    goal_id = goal_editing.add_goal(plan.coordinator_id, plan.plan_id, {"title": "Egen bolig"})
+    code = plan.invitations["owner"].code
+    phone = SoftAuthenticator(origin="http://localhost:3000")
+    account_id, _ = invitations.redeem(code, phone.register(invitations.registration_options(code)), "Telefon")
+    cookie = f"{sessions.SESSION_COOKIE}={sessions.start_session(account_id, 'test')}"
+    _use_cookie(tab, cookie)
+    session = tab.parent_state
+
+    def sent_by(load) -> set[str]:
+        session._clean()
+        load.fn(tab)
+        return {name for state in (session, tab) for name in state.dirty_vars if not name.startswith("_")}
+
+    assert {"goals", "loaded", "form_versions"} <= sent_by(PlanState.load_overview)
+    assert sent_by(PlanState.load_overview) == set() and tab.loaded and tab.goals
+    tab.parent_state.parent_state.router = RouterData.from_router_data(
+        {"headers": {"cookie": cookie}, "pathname": f"/mal/{goal_id}", "query": {"goal_id": str(goal_id)}})
+    assert {"goal", "goals"} <= sent_by(PlanState.load_goal)
+    assert sent_by(PlanState.load_goal) == set() and tab.goal.title == "Egen bolig"
