@@ -160,16 +160,18 @@ async def sign_in_many(url: str, count: int, person_id: int = 1) -> list[str]:
 # --- a tab without a browser
 
 class Tab:
-    """One browser tab: its own token, a cookie, every frame's time; `deltas` counts the frames
-    that carry a state delta. An answer is over when its known number of frames came (`send`
-    with `frames`, learnt once by `answer_frames`), or else when no frame came for QUIET."""
+    """One browser tab: its own token, a cookie, every frame's time; `answer_end_times`: when the
+    frames carrying frontend events came (a page load's answer ends with one, its language and
+    title script, after its delta when anything changed). An answer is over when its known number
+    of frames came (`send` with `frames`, learnt once by `answer_frames`), or else when no frame
+    came for QUIET."""
 
     def __init__(self, url: str, cookie: str):
         self.url, self.cookie = url, cookie
         self.client = socketio.AsyncClient(reconnection=False)
         self.last_frame = time.monotonic()
         self.count = 0  # every frame received
-        self.delta_times: list[float] = []
+        self.answer_end_times: list[float] = []
         self.frames: list[tuple[float, int, bool]] = []  # (time, UTF-8 bytes, has a delta)
         self.keep_frames = False
         self._waiting: tuple[int, asyncio.Future] | None = None
@@ -178,8 +180,8 @@ class Tab:
     async def _frame(self, data):
         self.last_frame = now = time.monotonic()
         self.count += 1
-        if "delta" in data:
-            self.delta_times.append(now)
+        if "events" in data:
+            self.answer_end_times.append(now)
         if self.keep_frames:
             size = len(json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode())
             self.frames.append((now, size, "delta" in data))

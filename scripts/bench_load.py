@@ -9,8 +9,8 @@ each holds one tab (a socket.io client with its own token) on the overview.
   * idle: with 200 tabs open doing nothing, the server's CPU over 10 s;
   * open loop: 500 tabs each send "open the overview" every 5 s (a random phase each), whatever
     the answers do, for OPEN_LOOP_SECONDS; latency of an event is from the moment it was due to
-    its answer (the tab's k-th delta answers its k-th event: Reflex runs one tab's events in
-    order). The generator is one Python process: its own CPU is reported beside the server's,
+    its answer's end (the tab's k-th events frame, the load's title script, ends the answer to
+    its k-th event: Reflex runs one tab's events in order; a repeated open sends no delta). The generator is one Python process: its own CPU is reported beside the server's,
     because 500 clients in one process on 2 cores may be what limits the numbers.
 """
 
@@ -45,7 +45,7 @@ class OpenLoop:
     max_ms: float
     server_cores: float
     generator_cores: float
-    extra_frames: int  # deltas no event of ours asked for (live updates): should be 0
+    extra_frames: int  # answers no event of ours asked for (live updates): should be 0
     seconds: float
 
 
@@ -74,7 +74,7 @@ async def open_loop(tabs: list[Tab], pgid: int, seconds: float = OPEN_LOOP_SECON
     rng = random.Random(11)
     start = time.monotonic() + 1.0
     due: dict[int, list[float]] = {id(tab): [] for tab in tabs}
-    before = {id(tab): len(tab.delta_times) for tab in tabs}
+    before = {id(tab): len(tab.answer_end_times) for tab in tabs}
 
     async def session(tab: Tab) -> None:
         at = start + rng.uniform(0, PERIOD)
@@ -89,7 +89,7 @@ async def open_loop(tabs: list[Tab], pgid: int, seconds: float = OPEN_LOOP_SECON
     sent = sum(len(times) for times in due.values())
 
     def answered() -> int:
-        return sum(min(len(tab.delta_times) - before[id(tab)], len(due[id(tab)])) for tab in tabs)
+        return sum(min(len(tab.answer_end_times) - before[id(tab)], len(due[id(tab)])) for tab in tabs)
 
     deadline = time.monotonic() + DRAIN_SECONDS
     while answered() < sent and time.monotonic() < deadline:
@@ -100,7 +100,7 @@ async def open_loop(tabs: list[Tab], pgid: int, seconds: float = OPEN_LOOP_SECON
     generator_cores = (own_cpu_seconds() - own) / window
     latencies, last_answer, extra = [], start, 0
     for tab in tabs:
-        answers = tab.delta_times[before[id(tab)]:]
+        answers = tab.answer_end_times[before[id(tab)]:]
         extra += max(0, len(answers) - len(due[id(tab)]))
         for at, answer in zip(due[id(tab)], answers):
             latencies.append(answer - at)
@@ -151,5 +151,5 @@ def lines(result: Sessions) -> list[str]:
                 f" p50 {loop.p50_ms:.0f} ms, p95 {loop.p95_ms:.0f} ms, max {loop.max_ms:.0f} ms"
                 f"   budget p95 <= 50 ms",
                 f"    server CPU {loop.server_cores:.2f} core; load generator (one Python process)"
-                f" {loop.generator_cores:.2f} core" + (f"; {loop.extra_frames} unasked deltas" if loop.extra_frames else "")]
+                f" {loop.generator_cores:.2f} core" + (f"; {loop.extra_frames} unasked answers" if loop.extra_frames else "")]
     return out
