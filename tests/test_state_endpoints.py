@@ -226,3 +226,22 @@ def test_a_page_opened_again_as_it_was_marks_nothing_to_send(service_engine, tab
         {"headers": {"cookie": cookie}, "pathname": f"/mal/{goal_id}", "query": {"goal_id": str(goal_id)}})
     assert {"goal", "goals"} <= sent_by(PlanState.load_goal)
     assert sent_by(PlanState.load_goal) == set() and tab.goal.title == "Egen bolig"
+
+
+def test_the_watcher_empties_a_page_through_its_background_proxy(tab):
+    """The tab's watcher runs as a background task: there the state is Reflex's StateProxy,
+    whose type is not the state's. Emptying the page through it must still compare and clear."""
+    from reflex.istate.manager.memory import StateManagerMemory
+    from reflex.istate.proxy import StateProxy
+    from reflex_base.event.context import EventContext
+
+    tab.consent, tab.threads_awaiting_reply = "Samtykke til 31. mars", 2
+
+    async def enqueue(*_events, **_options):
+        return None
+
+    EventContext.set(EventContext(token="tab", state_manager=StateManagerMemory(), enqueue_impl=enqueue))
+    proxy = StateProxy(tab)
+    proxy._self_mutable = True  # as inside `async with self`
+    proxy._clear_content()
+    assert (tab.consent, tab.threads_awaiting_reply, tab.header) == ("", 0, None)

@@ -87,11 +87,14 @@ class SessionState(rx.State):
         """Set what the page shows. A value equal to what the tab already has is not set again, so
         it is not sent again: opening the overview anew sends only what changed, and a page's
         load that finds nothing to clear sends no delta (and no render) for it."""
-        fields = type(self).__fields__
+        # In a background task `self` is Reflex's StateProxy (type() tells it, __class__ does not);
+        # the values are read on the state it wraps, and set through the proxy.
+        state = self if type(self) is self.__class__ else self.__wrapped__
+        fields = self.__class__.__fields__
         for name, value in values.items():
             # The stored value itself: reading the attribute would wrap a list or a dict in a
             # MutableProxy (which tracks edits in place), most of what this comparison cost.
-            if fields[name]._get_raw(self) != value:
+            if fields[name]._get_raw(state) != value:
                 setattr(self, name, value)
 
     def _text(self, key: str, **params: object) -> str:
