@@ -42,9 +42,7 @@ TRIVIAL = event(f"{SESSION_STATE}.load_not_found", {}, "/")
 def goal_event(goal_id: int) -> dict:
     """Opening a goal as the compiled frontend sends it: the route's parameter rides in the
     router data's query (utils/state.js, withRouterData), which is where load_goal reads it."""
-    opened = event(f"{PLAN_STATE}.load_goal", {}, f"/mal/{goal_id}")
-    opened["router_data"]["query"] = {"goal_id": str(goal_id)}
-    return opened
+    return event(f"{PLAN_STATE}.load_goal", {}, f"/mal/{goal_id}", {"goal_id": str(goal_id)})
 
 
 def artifacts_dir(option: str | None = None) -> Path:

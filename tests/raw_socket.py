@@ -33,9 +33,10 @@ class _WireJson:
         return json.dumps(obj, **kwargs)
 
 
-def event(name: str, payload: dict | None = None, path: str = "/") -> dict:
+def event(name: str, payload: dict | None = None, path: str = "/", query: dict | None = None) -> dict:
+    """An event as the compiled frontend sends it; a route's parameters ride in `query`."""
     return {"name": name, "payload": payload or {},
-            "router_data": {"pathname": path, "asPath": path, "query": {}}}
+            "router_data": {"pathname": path, "asPath": path, "query": query or {}}}
 
 
 def hydrate(path: str) -> dict:

@@ -144,8 +144,9 @@ def test_a_plain_number_is_an_id():
     assert (parse_id("42"), parse_id("0"), parse_id("9" * 11)) == (42, 0, 99999999999)
 
 
-def test_a_tab_keeps_only_the_page_it_shows(service_engine, tab):
-    """Made through the services: the owner opens the overview, then a goal, then the contacts. Each load leaves nothing of the page before in the tab's server-side state."""
+def _owner_with_a_goal(tab: PlanState) -> tuple[str, int]:
+    """Made through the services: a plan with the goal "Egen bolig", its owner signed in on this
+    tab with the passkey she made from her invitation. Returns her cookie header and the goal."""
     from living_plan import make_plan
     from soft_authenticator import SoftAuthenticator
 
@@ -153,16 +154,26 @@ def test_a_tab_keeps_only_the_page_it_shows(service_engine, tab):
 
     plan = make_plan()
     goal_id = goal_editing.add_goal(plan.coordinator_id, plan.plan_id, {"title": "Egen bolig"})
-    code = plan.invitations["owner"].code  # she makes her passkey with her invitation
+    code = plan.invitations["owner"].code
     phone = SoftAuthenticator(origin="http://localhost:3000")
     account_id, _ = invitations.redeem(code, phone.register(invitations.registration_options(code)), "Telefon")
     cookie = f"{sessions.SESSION_COOKIE}={sessions.start_session(account_id, 'test')}"
     _use_cookie(tab, cookie)
+    return cookie, goal_id
+
+
+def _open_goal_route(tab: PlanState, cookie: str, goal_id: int) -> None:
+    """The tab is now on /mal/<id>, as the browser's router says (the id rides in the query)."""
+    tab.parent_state.parent_state.router = RouterData.from_router_data(
+        {"headers": {"cookie": cookie}, "pathname": f"/mal/{goal_id}", "query": {"goal_id": str(goal_id)}})
+
+
+def test_a_tab_keeps_only_the_page_it_shows(service_engine, tab):
+    """Made through the services: the owner opens the overview, then a goal, then the contacts. Each load leaves nothing of the page before in the tab's server-side state."""
+    cookie, goal_id = _owner_with_a_goal(tab)
     PlanState.load_overview.fn(tab)
     assert [g.title for g in tab.goals] == ["Egen bolig"] and tab.missing
-    root = tab.parent_state.parent_state  # now on /mal/<id>, as the browser's router says
-    root.router = RouterData.from_router_data({"headers": {"cookie": cookie}, "pathname": f"/mal/{goal_id}",
-                                               "query": {"goal_id": str(goal_id)}})
+    _open_goal_route(tab, cookie, goal_id)
     PlanState.load_goal.fn(tab)
     assert tab.goal is not None and tab.goal.title == "Egen bolig"
     assert tab.goals == [] and tab.missing == [] and tab.participants == []  # the overview's are gone
@@ -201,18 +212,7 @@ def test_a_page_opened_again_as_it_was_marks_nothing_to_send(service_engine, tab
     """Made through the services: the owner opens the overview, then a goal, each twice. The
     second load of each reads the plan again and finds the page as it was, so none of the tab's
     vars is set again: the load's delta is empty and only its title script goes."""
-    from living_plan import make_plan
-    from soft_authenticator import SoftAuthenticator
-
-    from ipapp.services import goal_editing, invitations
-
-    plan = make_plan()
-    goal_id = goal_editing.add_goal(plan.coordinator_id, plan.plan_id, {"title": "Egen bolig"})
-    code = plan.invitations["owner"].code
-    phone = SoftAuthenticator(origin="http://localhost:3000")
-    account_id, _ = invitations.redeem(code, phone.register(invitations.registration_options(code)), "Telefon")
-    cookie = f"{sessions.SESSION_COOKIE}={sessions.start_session(account_id, 'test')}"
-    _use_cookie(tab, cookie)
+    cookie, goal_id = _owner_with_a_goal(tab)
     session = tab.parent_state
 
     def sent_by(load) -> set[str]:
@@ -222,8 +222,7 @@ def test_a_page_opened_again_as_it_was_marks_nothing_to_send(service_engine, tab
 
     assert {"goals", "loaded", "form_versions"} <= sent_by(PlanState.load_overview)
     assert sent_by(PlanState.load_overview) == set() and tab.loaded and tab.goals
-    tab.parent_state.parent_state.router = RouterData.from_router_data(
-        {"headers": {"cookie": cookie}, "pathname": f"/mal/{goal_id}", "query": {"goal_id": str(goal_id)}})
+    _open_goal_route(tab, cookie, goal_id)
     assert {"goal", "goals"} <= sent_by(PlanState.load_goal)
     assert sent_by(PlanState.load_goal) == set() and tab.goal.title == "Egen bolig"
 

@@ -319,8 +319,8 @@ class PlanState(SessionState):
             self._show(**{name: content or []})
         self._remember_versions(page.header,
                                 goals=[content.goal] if name == "goal" and content and content.goal else [],
-                                contacts=content or [] if name == "contacts" else [],
-                                notes=content or [] if name == "notes" else [],
+                                contacts=(content or []) if name == "contacts" else [],
+                                notes=(content or []) if name == "notes" else [],
                                 meetings=upcoming + past if name == "meetings" else [],
                                 about=content if name == "about" else None)
         self._show(loaded=True)
