@@ -6,6 +6,7 @@ import reflex as rx
 from reflex_base.plugins.sitemap import SitemapPlugin
 
 from ipapp.components.icon_sprite import IconSprite
+from ipapp.components.preact_build import PreactBuild
 
 # Only our own pages may open the websocket or call the routes with credentials: Reflex would
 # otherwise accept any Origin. The same value as ipapp.config's IPAPP_ORIGIN.
@@ -26,5 +27,10 @@ config = rx.Config(
     cors_allowed_origins=[PUBLIC_ORIGIN],
     # Plain HTML elements and our own stylesheet: no Radix Themes CSS (680 KiB) on a cheap phone.
     disable_plugins=[SitemapPlugin],
-    plugins=[IconSprite()],  # the icons as one hashed file (ipapp/components/icon_sprite.py)
+    plugins=[
+        IconSprite(),  # the icons as one hashed file (ipapp/components/icon_sprite.py)
+        # IPAPP_PREACT=1: the frontend on Preact, 57 KiB less to download; an experiment, not yet
+        # the default (a longer hydration task; see ipapp/components/preact_build.py).
+        *([PreactBuild()] if os.environ.get("IPAPP_PREACT", "").strip() == "1" else []),
+    ],
 )

@@ -52,7 +52,7 @@ BUILD_INPUT_DIRS = ("ipapp", "assets")
 # is not an input: npm rewrites it with its keys in another order, same content.
 BUILD_INPUT_FILES = ("rxconfig.py", "pyproject.toml", "reflex.lock/package-lock.json")
 # Settings that may change what the app compiles (for example whether the demo page exists).
-BUILD_ENV_KEYS = ("IPAPP_ENV", "IPAPP_DEMO", "IPAPP_ORIGIN")
+BUILD_ENV_KEYS = ("IPAPP_ENV", "IPAPP_DEMO", "IPAPP_ORIGIN", "IPAPP_PREACT")
 SKIPPED_PARTS = {"__pycache__", ".pytest_cache", ".mypy_cache"}
 SKIPPED_SUFFIXES = {".pyc", ".pyo"}
 
