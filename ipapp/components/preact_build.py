@@ -1,10 +1,14 @@
 """The frontend on Preact instead of React: the overview's 138 KiB of scripts become 81.5.
 
-Switched on by IPAPP_PREACT=1 (rxconfig.py), not yet by default. Measured on the overview
-(Lighthouse 13 mobile, 3 runs, beside the React build): LCP 1.68-1.85 s against 2.17-2.22 s, the
-same CLS (0.007) and screen, but total blocking time 108-379 ms against 31-103 ms - Preact
-hydrates the whole page in one task where React 19 yields - so performance 91-98 against 98.
-Before it is the default: hydration in slices (or less to hydrate), and the whole browser suite.
+Switched on by IPAPP_PREACT=1 (rxconfig.py), not by default. `make bench`'s first-load table with
+it (2026-12-04, this 2-core machine), against React's from the same morning: Lighthouse LCP
+overview 1.82 s (0.68x the blank app) against 2.17 s (0.83x), 100 KiB against 157; but total
+blocking time 257 ms against 80 (performance 94, below the budget of 95; the 50-goal plan 88),
+and slower where the CPU really is slowed: DevTools-throttled LCP 3.12 s against 2.90, a throttled
+Chromium's sign-in click to the overview's final heading 859 ms against 729, unthrottled LCP
+0.61 s against 0.43. Preact hydrates and renders in one synchronous task each where React 19
+yields (why its renders cost more is not yet measured). With it on, the whole browser suite
+passed (2026-12-04).
 
 React and react-dom are about 60 KiB (brotli) of a first load's 138, and Emotion, for a `css`
 prop only Reflex's crash page uses, 11 more. preact/compat runs React Router and Reflex's

@@ -1,7 +1,7 @@
 // "@emotion/react" for the whole build: its jsx is createElement plus a `css` prop, which only
 // Reflex's own crash page uses, with flat style objects; those become inline styles here.
 // (Emotion's runtime, about 11 KiB brotli, would otherwise load for that page alone; ipapp's own
-// components are plain elements styled by its stylesheet.) Nested selectors would be dropped.
+// components pass none: tests/browser/test_build_weight.py.) Nested selectors would be dropped.
 import { createElement } from "react";
 
 function flatStyle(css) {

@@ -18,9 +18,26 @@ async function routerDataDecoded() {
   }
 }
 
-routerDataDecoded().then(() => {
-  startTransition(() => {
-    // The boundary is only a guard: nothing should suspend while hydrating now.
-    hydrateRoot(document, createElement(Suspense, { fallback: null }, createElement(HydratedRouter)));
+// Preact hydrates in one go where React 19 works in slices: a task of its own, so that it does
+// not make one long task with the evaluation of every module before it (the decoding resolves
+// in microtasks of that same task).
+const nextTask = () => new Promise((resolve) => setTimeout(resolve, 0));
+
+// And not before the deferred scripts have run: register-sw.js reads the build's hashes from the
+// links of the page as the server sent it, which hydrating a page from the SPA fallback removes.
+function deferredScriptsRun() {
+  const [navigation] = performance.getEntriesByType("navigation");
+  if (document.readyState === "complete" || navigation?.domContentLoadedEventStart > 0) {
+    return Promise.resolve();
+  }
+  return new Promise((resolve) => document.addEventListener("DOMContentLoaded", resolve, { once: true }));
+}
+
+Promise.all([routerDataDecoded(), deferredScriptsRun()])
+  .then(nextTask)
+  .then(() => {
+    startTransition(() => {
+      // The boundary is only a guard: nothing should suspend while hydrating now.
+      hydrateRoot(document, createElement(Suspense, { fallback: null }, createElement(HydratedRouter)));
+    });
   });
-});

@@ -1,7 +1,7 @@
 // "react" for the whole build (browser bundle and prerender): preact/compat, plus the one
-// React 19 hook it lacks that React Router imports, and three translations of React habits.
+// React 19 hook it lacks that React Router imports, and five translations of React habits.
 import { options } from "preact";
-import { Fragment } from "preact/compat";
+import { Fragment, useLayoutEffect } from "preact/compat";
 
 export * from "preact/compat";
 export { default } from "preact/compat";
@@ -18,6 +18,33 @@ export function useOptimistic(state) {
 }
 
 const inBrowser = typeof document !== "undefined";
+
+// React selects a <select>'s defaultValue once, when the element mounts, whatever its options'
+// nesting; preact/compat only among direct <option> children, which Reflex's foreach is not.
+const defaulted = new WeakSet();
+
+function selectingRef(wanted, userRef) {
+  return (element) => {
+    if (element && !defaulted.has(element)) {
+      defaulted.add(element);
+      element.value = wanted;
+    }
+    if (typeof userRef === "function") return userRef(element);
+    if (userRef) userRef.current = element;
+  };
+}
+
+// React hoists a page's <title> into <head>; Preact would leave it in <body>, a second title
+// beside the one a script of ipapp's sets in her language. In the browser it sets the
+// document's title instead (the prerendered one in <body> is dropped when hydrating).
+function DocumentTitle({ children }) {
+  const text = [].concat(children ?? []).join("");
+  useLayoutEffect(() => {
+    document.title = text;
+  }, [text]);
+  return null;
+}
+
 const nextVnodeHook = options.vnode;
 options.vnode = (vnode) => {
   const { type, props } = vnode;
@@ -33,6 +60,11 @@ options.vnode = (vnode) => {
     // Router's layout starts with <html>: in the browser it is a fragment, so <head> and <body>
     // meet their prerendered nodes instead of a second <html> growing inside the first.
     if (type === "html" && inBrowser) vnode.type = Fragment;
+    if (type === "title" && inBrowser) vnode.type = DocumentTitle;
+    if (type === "select" && inBrowser && props.defaultValue != null && props.value == null) {
+      vnode.ref = selectingRef(String(props.defaultValue), vnode.ref);
+      delete props.defaultValue; // else written out as a meaningless defaultvalue attribute
+    }
   }
   if (nextVnodeHook) nextVnodeHook(vnode);
 };
