@@ -192,10 +192,13 @@ def _language_script(lang: str, title: str):
     if title:
         # The page's built-in (bokmål) <title> may be rendered again after this script has run
         # on a full load: keep this page's title in her language until the next page sets its own.
+        # The whole document is watched (a string compared per batch of changes): React hoists the
+        # <title> into <head>, Preact leaves it where the page renders it, in <body>.
         script += (f" window.__ipappTitle && window.__ipappTitle.disconnect();"
                    f" {{ const want = {json.dumps(title)}, path = location.pathname; document.title = want;"
                    " const guard = window.__ipappTitle = new MutationObserver(() => {"
                    " if (location.pathname !== path) guard.disconnect();"
                    " else if (document.title !== want) document.title = want; });"
-                   " guard.observe(document.head, {subtree: true, childList: true, characterData: true}); }")
+                   " guard.observe(document.documentElement,"
+                   " {subtree: true, childList: true, characterData: true}); }")
     return rx.call_script(script)

@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pytest
 from PIL import Image
+from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 from playwright.sync_api import expect
 
 from ipapp.api.edge import INLINE_SCRIPT
@@ -51,9 +52,18 @@ def _sign_in_as(page, app_url: str, name: str) -> None:
 
 
 def _worker_in_control(page) -> str:
-    """Wait until the service worker is active and controls this page; its script URL."""
+    """Wait until the service worker is active and controls this page; its script URL.
+
+    A page whose load was still under way while the worker activated is not claimed (the spec's
+    clients.claim() skips a client that is not yet execution-ready) and stays uncontrolled until
+    its next load: registering on the sign-in page, just before sign-in navigates, can do that.
+    Such a page is loaded once more; every later page load is controlled (asserted after this)."""
     page.evaluate("navigator.serviceWorker.ready.then(() => true)")
-    page.wait_for_function("navigator.serviceWorker.controller !== null")
+    try:
+        page.wait_for_function("navigator.serviceWorker.controller !== null", timeout=5000)
+    except PlaywrightTimeoutError:
+        page.reload()
+        page.wait_for_function("navigator.serviceWorker.controller !== null")
     return page.evaluate("navigator.serviceWorker.controller.scriptURL")
 
 
