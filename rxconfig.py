@@ -29,8 +29,8 @@ config = rx.Config(
     disable_plugins=[SitemapPlugin],
     plugins=[
         IconSprite(),  # the icons as one hashed file (ipapp/components/icon_sprite.py)
-        # IPAPP_PREACT=1: the frontend on Preact, 57 KiB less to download; an experiment, not yet
-        # the default (a longer hydration task; see ipapp/components/preact_build.py).
+        # IPAPP_PREACT=1: the frontend on Preact, 57 KiB less to download but slower to hydrate
+        # and render on a slow phone, so not the default (ipapp/components/preact_build.py).
         *([PreactBuild()] if os.environ.get("IPAPP_PREACT", "").strip() == "1" else []),
     ],
 )
